@@ -24,6 +24,10 @@ INJECTION_LABELS = ("istio-injection", "istio.io/rev")
 
 CLUSTER_DOMAIN = "svc.cluster.local"
 
+# The gateway Service's port names: Istio's convention, which its gateway chart uses.
+HTTP_PORT_NAME = "http"
+STATUS_PORT_NAME = "status-port"
+
 
 def mesh_root_namespace(design: Design) -> str:
     """Where a selector-less PeerAuthentication applies mesh-wide: istiod's namespace."""

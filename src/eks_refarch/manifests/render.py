@@ -20,7 +20,9 @@ from eks_refarch.design.model import Microservice
 from eks_refarch.manifests.charts import CHARTS, Chart
 from eks_refarch.manifests.names import (
     COMPONENTS_ANNOTATION,
+    HTTP_PORT_NAME,
     INJECT_LABEL,
+    STATUS_PORT_NAME,
     gateway_pod_labels,
     gateway_ref,
     gateway_selector,
@@ -200,9 +202,13 @@ def _ingress_gateway(design: Design) -> Iterable[Obj]:
                 "name": "istio-proxy",
                 "image": "auto",
                 "ports": [
-                    {"name": "http", "containerPort": gw.http_target_port, "protocol": "TCP"},
                     {
-                        "name": "status-port",
+                        "name": HTTP_PORT_NAME,
+                        "containerPort": gw.http_target_port,
+                        "protocol": "TCP",
+                    },
+                    {
+                        "name": STATUS_PORT_NAME,
                         "containerPort": gw.status_target_port,
                         "protocol": "TCP",
                     },
@@ -247,14 +253,14 @@ def _ingress_gateway(design: Design) -> Iterable[Obj]:
             "selector": labels,
             "ports": [
                 {
-                    "name": "http",
+                    "name": HTTP_PORT_NAME,
                     "port": GATEWAY_HTTP_SERVICE_PORT,
                     "targetPort": gw.http_target_port,
                     "nodePort": gw.node_ports.http,
                     "protocol": "TCP",
                 },
                 {
-                    "name": "status-port",
+                    "name": STATUS_PORT_NAME,
                     "port": gw.status_target_port,
                     "targetPort": gw.status_target_port,
                     "nodePort": gw.node_ports.status,
