@@ -108,16 +108,17 @@ class LiveSource:
         try:
             return request()
         except ApiException as exc:
-            raise _refusal(what, permission, exc) from None
+            raise refusal(what, permission, exc) from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise CollectionError(
                 what, f"a reachable API server at {self.host}", f"{type(exc).__name__}: {exc}"
             ) from None
 
 
-def _refusal(what: str, permission: Permission, exc: ApiException) -> CollectionError:
+def refusal(what: str, permission: Permission, exc: ApiException) -> CollectionError:
+    """The CollectionError for an API error status, naming what would have allowed the read."""
     status = exc.status
-    message = _status_message(exc)
+    message = status_message(exc)
     if status == 403:
         return CollectionError(what, str(permission), f"403 Forbidden: {message}")
     if status == 401:
@@ -133,7 +134,7 @@ def _refusal(what: str, permission: Permission, exc: ApiException) -> Collection
     return CollectionError(what, str(permission), f"HTTP {status}: {message}")
 
 
-def _status_message(exc: ApiException) -> str:
+def status_message(exc: ApiException) -> str:
     """The API server's own explanation (a Status object's message), else the reason."""
     try:
         body = json.loads(exc.body or "")
