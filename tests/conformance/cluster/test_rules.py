@@ -14,6 +14,7 @@ from eks_refarch.conformance.cluster.facts import (
     DestinationRules,
     Gateway,
     Gateways,
+    Malformed,
     Namespace,
     Namespaces,
     PeerAuthentication,
@@ -689,3 +690,26 @@ def test_quantities_compare_by_value(design: Design) -> None:
     assert set(statuses(evaluate("k8s_microservices_match_design", facts, design)).values()) == {
         PASS
     }
+
+
+def test_a_field_that_is_not_a_mapping_is_malformed_not_empty() -> None:
+    pod = {"securityContext": "nonroot", "containers": [{"name": "c"}]}
+    with pytest.raises(
+        Malformed, match=r"spec\.template\.spec\.securityContext: expected a mapping"
+    ):
+        workload(kinds.DEPLOYMENTS, "web", "web", pod=pod)
+    with pytest.raises(Malformed, match="spec: expected a mapping, found"):
+        Service.from_object(obj(kinds.SERVICES, "s", "web", spec=["type", "LoadBalancer"]))
+
+
+def test_an_invalid_regex_matches_nothing(design: Design) -> None:
+    found = routes(
+        design,
+        root(
+            http=[
+                {"match": [{"uri": {"regex": "(["}}], **to("cart", "checkout")},
+                to("storefront", "web"),
+            ]
+        ),
+    )
+    assert found["route shop.example.com/"].status is PASS

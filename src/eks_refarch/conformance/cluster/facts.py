@@ -47,9 +47,9 @@ class Fields:
         value: Any = self.data
         path = self.at
         for key in keys:
-            path = f"{path}.{key}" if path else key
             if not isinstance(value, Mapping):
-                return None
+                raise Malformed(self.obj, path, "a mapping", value)
+            path = f"{path}.{key}" if path else key
             value = value.get(key)
             if value is None:
                 return None

@@ -274,6 +274,13 @@ class _Hop:
     route: HttpRoute
 
 
+def _regex_matches(pattern: str, path: str) -> bool:
+    try:
+        return re.fullmatch(pattern, path) is not None
+    except re.error:  # Istio would reject the VirtualService; no request matches it
+        return False
+
+
 def _first_match(vs: VirtualService, path: str) -> HttpRoute | None:
     for route in vs.http:
         if not route.matches:
@@ -285,7 +292,7 @@ def _first_match(vs: VirtualService, path: str) -> HttpRoute | None:
                 match.kind is None
                 or (match.kind == "prefix" and path.startswith(match.value))
                 or (match.kind == "exact" and path == match.value)
-                or (match.kind == "regex" and re.fullmatch(match.value, path))
+                or (match.kind == "regex" and _regex_matches(match.value, path))
             ):
                 return route
     return None

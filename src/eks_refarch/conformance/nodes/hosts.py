@@ -89,9 +89,12 @@ class _Reader:
             raise HostError(f"{what} on {self.target}: {_why(exc)}") from None
 
     def probe(self) -> None:
-        result = self._do("connecting", lambda: self.host.run("true"))
+        try:
+            result = self.host.run("true")
+        except _HOST_FAILURES as exc:
+            raise HostError(_why(exc)) from None
         if result.rc != 0:
-            raise HostError(f"connecting to {self.target}: {result.stderr.strip()}")
+            raise HostError(result.stderr.strip() or f"exit status {result.rc}")
 
     def kubelet_argv(self) -> list[str] | None:
         # ps -C selects by command name, as testinfra's host.process.filter(comm=...)
