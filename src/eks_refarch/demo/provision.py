@@ -65,7 +65,7 @@ class Account:
                 service,
                 endpoint_url=self.endpoint_url,
                 config=Config(
-                    retries={"mode": "standard", "max_attempts": 2},
+                    retries={"mode": "standard", "total_max_attempts": 2},
                     s3={"addressing_style": "path"},
                 ),
             )

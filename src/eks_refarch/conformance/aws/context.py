@@ -154,6 +154,10 @@ class CallStats:
     def of(self, service: str, operation: str) -> OperationStats:
         return self.operations.setdefault((service, operation), OperationStats())
 
+    def actions(self) -> set[str]:
+        """The IAM actions of every operation called, for proving declared permissions."""
+        return {iam_action_of(service, operation) for service, operation in self.operations}
+
     def rows(self) -> list[tuple[str, str, int, int, float]]:
         """(service, operation, calls, retries, seconds), sorted by service and operation."""
         return [
@@ -266,7 +270,7 @@ class AwsContext:
 
     def _config(self, service: str) -> Config:
         return Config(
-            retries={"mode": self.options.retry_mode, "max_attempts": self.options.max_attempts},
+            retries=_retries(self.options),
             connect_timeout=self.options.connect_timeout,
             read_timeout=self.options.read_timeout,
             user_agent_extra="eks-refarch-check",
@@ -351,6 +355,13 @@ def _require_read(service: str, method: str) -> None:
         )
 
 
+def _retries(options: AwsOptions) -> dict[str, Any]:
+    # total_max_attempts, not max_attempts: botocore reads Config's max_attempts as the
+    # number of retries and adds one (botocore/args.py), while --max-attempts counts the
+    # first attempt too, as AWS_MAX_ATTEMPTS does.
+    return {"mode": options.retry_mode, "total_max_attempts": options.max_attempts}
+
+
 def _code(exc: botocore.exceptions.ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
@@ -365,7 +376,7 @@ def _session(options: AwsOptions) -> boto3.Session:
         region_name=options.region,
         endpoint_url=options.endpoint_url,
         config=Config(
-            retries={"mode": options.retry_mode, "max_attempts": options.max_attempts},
+            retries=_retries(options),
             connect_timeout=options.connect_timeout,
             read_timeout=options.read_timeout,
         ),
@@ -400,8 +411,12 @@ def _operations(service: str) -> tuple[str, dict[str, str]]:
 
 def iam_action(service: str, method: str) -> str:
     """``elbv2``, ``describe_load_balancers`` -> ``elasticloadbalancing:DescribeLoadBalancers``."""
-    prefix, operations = _operations(service)
-    operation = operations[method]
+    return iam_action_of(service, _operations(service)[1][method])
+
+
+def iam_action_of(service: str, operation: str) -> str:
+    """``elbv2``, ``DescribeLoadBalancers`` -> ``elasticloadbalancing:DescribeLoadBalancers``."""
+    prefix = _operations(service)[0]
     return IAM_ACTION_OVERRIDES.get((service, operation), f"{prefix}:{operation}")
 
 
