@@ -583,6 +583,7 @@ def eks_cluster(ctx: AwsContext, design: Design) -> EksCluster:
 @collector(
     source=AWS,
     actions=(
+        "eks:DescribeCluster",
         "eks:ListNodegroups",
         "eks:DescribeNodegroup",
         "ec2:DescribeLaunchTemplateVersions",
@@ -590,10 +591,14 @@ def eks_cluster(ctx: AwsContext, design: Design) -> EksCluster:
 )
 def node_groups(ctx: AwsContext, design: Design) -> NodeGroups:
     cluster = design.eks.cluster_name
+    # The cluster is described first (a cached call, eks_cluster makes it too): moto 5.2.5
+    # answers ListNodegroups for a missing cluster with an internal error (a KeyError in
+    # moto/eks/models.py list_nodegroups) where AWS answers ResourceNotFoundException.
     try:
-        names = ctx.paginate("eks", "list_nodegroups", absent=NOT_FOUND, clusterName=cluster)
+        ctx.call("eks", "describe_cluster", absent=NOT_FOUND, name=cluster)
     except Absent:
         return NodeGroups(cluster=cluster, groups=())  # no cluster, so no node groups
+    names = ctx.paginate("eks", "list_nodegroups", clusterName=cluster)
     groups = []
     for name in names.get("nodegroups", []):
         # EKS has no batch describe for node groups: one call per group.
