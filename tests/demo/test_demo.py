@@ -7,12 +7,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.awsrequest import AWSRequest
 from moto.iam.access_control import IAMRequestBase
 
-from eks_refarch.conformance.aws.context import AwsContext, AwsOptions
+from eks_refarch import cli
 from eks_refarch.conformance.model import Source, Status
 from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.runner import RunResult, run
@@ -22,6 +21,7 @@ from eks_refarch.demo.server import reset, set_auth
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_OK
 from tests.demo.fixtures import fresh_context
+from tests.helpers import REPO
 
 REGISTRY = load_builtin_checks()
 AWS_CHECKS = {c.id for c in REGISTRY.checks() if Source.AWS in c.sources}
@@ -123,18 +123,19 @@ def auditor_denied_elb(
 
 
 def test_a_denied_service_errors_its_checks_naming_the_action_and_the_rest_run(
-    moto_endpoint: str, design: Design, auditor_denied_elb: dict[str, str]
+    moto_endpoint: str,
+    auditor_denied_elb: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    keys = auditor_denied_elb
-    ctx = AwsContext(
-        AwsOptions(region=design.product.region, endpoint_url=moto_endpoint, max_attempts=1),
-        session_factory=lambda _: boto3.Session(
-            aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
-            region_name=design.product.region,
-        ),
-    )
-    result = run(design, {Source.AWS: ctx})
+    for name, value in auditor_denied_elb.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    monkeypatch.chdir(REPO)
+    argv = ["check", "--endpoint-url", moto_endpoint, "--max-attempts", "1", "--format", "json"]
+    assert cli.run(argv) == EXIT_ERRORED
+    findings = json.loads(capsys.readouterr().out)["findings"]
     needs_elb = {
         spec.id
         for spec in REGISTRY.checks()
@@ -144,14 +145,12 @@ def test_a_denied_service_errors_its_checks_naming_the_action_and_the_rest_run(
             for a in REGISTRY.collector_for(kind).actions
         )
     }
-    by_check = statuses(result)
-    errored = {c for c, s in by_check.items() if Status.ERROR in s}
+    errored = {f["check"] for f in findings if f["status"] == "error"}
     assert errored == needs_elb
-    for finding in result.findings:
-        if finding.status is Status.ERROR:
-            assert "needs elasticloadbalancing:Describe" in finding.message
-            assert "AccessDenied" in finding.message
-    others = {c: s for c, s in by_check.items() if c not in needs_elb}
-    assert others
-    assert all(s <= {Status.PASS, Status.SKIP} for s in others.values()), others
-    assert result.exit_code == EXIT_ERRORED
+    for finding in findings:
+        if finding["status"] == "error":
+            assert "needs elasticloadbalancing:Describe" in finding["message"]
+            assert "AccessDenied" in finding["message"]
+    others = {f["check"]: f["status"] for f in findings if f["check"] not in needs_elb}
+    assert set(others) == AWS_CHECKS - needs_elb
+    assert set(others.values()) <= {"pass", "skip"}, others
