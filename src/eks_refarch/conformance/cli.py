@@ -207,15 +207,18 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.command(cls=CheckCommand)
-@click.option(
+design_option = click.option(
     "--design",
     "design_file",
     type=click.Path(path_type=Path, dir_okay=False),
     default=DEFAULT_DESIGN,
     show_default=True,
-    help="The design to check against.",
+    help="The design file.",
 )
+
+
+@click.command(cls=CheckCommand)
+@design_option
 @click.option("--region", help="AWS region; defaults to the design's product.region.")
 @click.option("--profile", help="AWS profile from the shared config files.")
 @click.option("--role-arn", help="Assume this (read-only) role through STS first.")

@@ -7,21 +7,19 @@ from pathlib import Path
 import click
 
 from eks_refarch.conformance.aws.context import AwsContext, AwsOptions
-from eks_refarch.conformance.cli import CheckGroup, execute, parse_only, report_options
+from eks_refarch.conformance.cli import (
+    CheckGroup,
+    design_option,
+    execute,
+    parse_only,
+    report_options,
+)
 from eks_refarch.conformance.model import Source
 from eks_refarch.demo.drift import DRIFTS
 from eks_refarch.demo.provision import Account, demo_session, provision
 from eks_refarch.demo.server import moto_server, require_loopback
-from eks_refarch.design import DEFAULT_DESIGN, Design, load
+from eks_refarch.design import Design, load
 
-design_option = click.option(
-    "--design",
-    "design_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_DESIGN,
-    show_default=True,
-    help="The design to provision and check.",
-)
 drift_option = click.option(
     "--drift",
     type=click.Choice(sorted(DRIFTS)),
