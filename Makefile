@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup serve site test lint typecheck unit validate manifests lock clean
+.PHONY: help setup serve site test lint typecheck unit validate manifests demo check lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,12 @@ unit: setup ## The pytest suite under tests/
 
 manifests: setup ## Render manifests/ from architecture.yaml
 	$(BIN)/refarch manifests render --out manifests
+
+demo: setup ## Check the design's own account in an embedded emulator (DRIFT=name to drift it)
+	$(BIN)/refarch demo $(if $(DRIFT),--drift $(DRIFT))
+
+check: setup ## Check your AWS account against the design (CHECK_ARGS="--profile p ...")
+	$(BIN)/refarch check $(CHECK_ARGS)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	$(BIN)/pip install --quiet pip-tools
