@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from eks_refarch.conformance.cluster import kinds
+from eks_refarch.conformance.cluster.facts import Service
 from eks_refarch.conformance.cluster.kinds import Kind
 from eks_refarch.conformance.cluster.source import KubeObject
 from eks_refarch.conformance.facts import Facts
@@ -13,6 +15,7 @@ from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.design import Design
 
 T = TypeVar("T")
+GW_LABELS = {"app": "istio-ingressgateway", "istio": "ingressgateway"}
 
 
 def obj(
@@ -53,3 +56,34 @@ def statuses(results: list[Result]) -> dict[str, Status]:
 
 def build(items: list[KubeObject], make: Callable[[KubeObject], T]) -> tuple[T, ...]:
     return tuple(make(o) for o in items)
+
+
+def service(
+    name: str,
+    namespace: str,
+    *,
+    type_: str = "ClusterIP",
+    ports: Any = None,
+    selector: dict[str, str] | None = None,
+) -> Service:
+    spec: dict[str, Any] = {"type": type_, "ports": ports or [{"name": "http", "port": 8080}]}
+    if selector:
+        spec["selector"] = selector
+    return Service.from_object(obj(kinds.SERVICES, name, namespace, spec=spec))
+
+
+def gateway_service(**overrides: Any) -> Service:
+    ports = overrides.pop(
+        "ports",
+        [
+            {"name": "http", "port": 80, "targetPort": 8080, "nodePort": 30080},
+            {"name": "status-port", "port": 15021, "targetPort": 15021, "nodePort": 30021},
+        ],
+    )
+    return service(
+        "istio-ingressgateway",
+        overrides.pop("namespace", "istio-ingress"),
+        type_=overrides.pop("type_", "NodePort"),
+        ports=ports,
+        selector=GW_LABELS,
+    )

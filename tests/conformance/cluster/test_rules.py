@@ -30,41 +30,16 @@ from eks_refarch.conformance.cluster.routing import gateway_key, host_matches, s
 from eks_refarch.conformance.model import Status
 from eks_refarch.design import Design
 from eks_refarch.manifests.names import COMPONENTS_ANNOTATION
-from tests.conformance.cluster.kube import evaluate, facts_of, obj, statuses
+from tests.conformance.cluster.kube import (
+    evaluate,
+    facts_of,
+    gateway_service,
+    obj,
+    service,
+    statuses,
+)
 
 PASS, FAIL, SKIP = Status.PASS, Status.FAIL, Status.SKIP
-GW_LABELS = {"app": "istio-ingressgateway", "istio": "ingressgateway"}
-
-
-def service(
-    name: str,
-    namespace: str,
-    *,
-    type_: str = "ClusterIP",
-    ports: Any = None,
-    selector: dict[str, str] | None = None,
-) -> Service:
-    spec: dict[str, Any] = {"type": type_, "ports": ports or [{"name": "http", "port": 8080}]}
-    if selector:
-        spec["selector"] = selector
-    return Service.from_object(obj(kinds.SERVICES, name, namespace, spec=spec))
-
-
-def gateway_service(**overrides: Any) -> Service:
-    ports = overrides.pop(
-        "ports",
-        [
-            {"name": "http", "port": 80, "targetPort": 8080, "nodePort": 30080},
-            {"name": "status-port", "port": 15021, "targetPort": 15021, "nodePort": 30021},
-        ],
-    )
-    return service(
-        "istio-ingressgateway",
-        overrides.pop("namespace", "istio-ingress"),
-        type_=overrides.pop("type_", "NodePort"),
-        ports=ports,
-        selector=GW_LABELS,
-    )
 
 
 def peer(name: str, namespace: str, mode: str | None, **spec: Any) -> PeerAuthentication:

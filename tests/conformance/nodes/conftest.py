@@ -137,6 +137,7 @@ class Node:
 
     root: Path
     design: Design
+    design_path: Path
     config: Path
     drop_ins: Path
     kubeconfig: Path
@@ -172,7 +173,7 @@ def node(tmp_path: Path, design_data: dict[str, Any]) -> Iterator[Node]:
     kubelet["kubeconfig_path"] = str(kubeconfig)
     path = tmp_path / "architecture.yaml"
     path.write_text(yaml.safe_dump(design_data, allow_unicode=True), encoding="utf-8")
-    layout = Node(root, load(path), config, drop_ins, kubeconfig)
+    layout = Node(root, load(path), path, config, drop_ins, kubeconfig)
     yield layout
     if layout.process is not None:
         layout.process.kill()

@@ -49,11 +49,15 @@ def redact(url: str) -> str:
 
 
 def check_urls(urls: Sequence[str]) -> None:
-    """Refuse, before any connection, URLs testinfra has no backend for."""
+    """Refuse, before any connection, URLs testinfra has no backend for.
+
+    A bare host name is testinfra's too: it connects with --connection (paramiko by
+    default).
+    """
     problems = []
     for url in urls:
-        scheme = url.partition("://")[0] if "://" in url else ""
-        if scheme not in testinfra.backend.BACKENDS:
+        scheme = url.partition("://")[0] if "://" in url else None
+        if scheme is not None and scheme not in testinfra.backend.BACKENDS:
             problems.append(
                 Problem(
                     None,
