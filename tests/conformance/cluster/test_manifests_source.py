@@ -163,3 +163,17 @@ def test_a_directory_that_is_not_one_of_manifests_is_an_input_error(
         target.mkdir()
     with pytest.raises(UserInputError, match="--manifests"):
         ManifestsSource(target)
+
+
+def test_origins_are_relative_inside_the_working_directory_and_whole_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "m/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n")
+    monkeypatch.chdir(tmp_path)
+    (inside,) = ManifestsSource(Path("m")).list(NAMESPACES)
+    assert inside.origin == "m/ns.yaml:1"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    (outside,) = ManifestsSource(tmp_path / "m").list(NAMESPACES)
+    assert outside.origin == f"{tmp_path}/m/ns.yaml:1"

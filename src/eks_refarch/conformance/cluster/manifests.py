@@ -17,7 +17,7 @@ from typing import Any
 from eks_refarch.conformance.cluster.kinds import KINDS, Kind
 from eks_refarch.conformance.cluster.source import KubeObject
 from eks_refarch.errors import Problem, UserInputError
-from eks_refarch.yamlio import Document, Loc, display_path, load_documents
+from eks_refarch.yamlio import Document, Loc, load_documents
 
 SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_NAMESPACE = "default"
@@ -68,10 +68,22 @@ class ManifestsSource:
 
     @property
     def description(self) -> str:
-        return f"manifests in {display_path(self.directory)}"
+        return f"manifests in {shown(self.directory)}"
 
     def list(self, kind: Kind) -> tuple[KubeObject, ...]:
         return self._objects.get(kind, ())
+
+
+def shown(path: Path) -> str:
+    """A path for messages: relative to the working directory when inside it, else whole.
+
+    yamlio.display_path gives os.path.relpath even outside the working directory, so
+    /tmp/m/x.yaml would read ../../tmp/m/x.yaml.
+    """
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _manifest_files(directory: Path) -> list[Path]:
@@ -149,5 +161,5 @@ def _normalized(
         return None
     if kind.namespaced and not meta.get("namespace"):
         data = {**data, "metadata": {**meta, "namespace": DEFAULT_NAMESPACE}}
-    origin = f"{display_path(document.path)}:{document.line_of(loc)}"
+    origin = f"{shown(document.path)}:{document.line_of(loc)}"
     return KubeObject(kind=kind, data=data, origin=origin, observed=False)
