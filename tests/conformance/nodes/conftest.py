@@ -5,10 +5,15 @@ file and authorized_keys there too), at a free high port, for the whole session.
 "kubelet" is bash started through a symlink named kubelet, so its command name is
 kubelet and its command line carries the flags under test; it waits on its stdin and
 is killed at teardown. sleep cannot stand in: it refuses the kubelet's flags.
+
+The checks look for the one process named kubelet on the host, and every host here is
+this machine; a lock file keeps two test runs on one machine (two worktrees, say) from
+showing each other their kubelets.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -25,6 +30,7 @@ import yaml
 from eks_refarch.design import Design, load
 
 SETUP_HINT = "run `make setup` (it installs openssh-server)"
+KUBELET_LOCK = Path("/tmp/eks-refarch-node-tests.lock")
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,31 @@ class Node:
 
 
 @pytest.fixture
-def node(tmp_path: Path, design_data: dict[str, Any]) -> Iterator[Node]:
+def machine_kubelet_lock() -> Iterator[None]:
+    """Hold the machine-wide lock; fail if a kubelet other than a test's is running."""
+    with KUBELET_LOCK.open("a") as lock:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"another test run has held {KUBELET_LOCK} for 5 minutes")
+                time.sleep(0.2)
+        running = subprocess.run(
+            ["ps", "-C", "kubelet", "-o", "pid="], capture_output=True, text=True
+        )
+        if running.stdout.strip():
+            pytest.fail(f"a kubelet is running on this machine (pid {running.stdout.split()})")
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def node(tmp_path: Path, design_data: dict[str, Any], machine_kubelet_lock: None) -> Iterator[Node]:
     root = tmp_path / "node"
     config = root / "etc/kubernetes/kubelet/config.json"
     drop_ins = root / "etc/kubernetes/kubelet/config.json.d"
