@@ -64,8 +64,3 @@ def gateway_ref(design: Design) -> str:
 
 def service_host(microservice: Microservice) -> str:
     return f"{microservice.name}.{microservice.namespace}.{CLUSTER_DOMAIN}"
-
-
-def root_virtual_service(design: Design) -> str:
-    """The VirtualService that binds the routed hosts to the gateway: ``namespace/name``."""
-    return f"{design.mesh.ingress_gateway.namespace}/{design.product.name}"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from eks_refarch.conformance.cluster import kinds
 from eks_refarch.conformance.cluster.facts import Service
@@ -14,7 +13,6 @@ from eks_refarch.conformance.model import Result, Status
 from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.design import Design
 
-T = TypeVar("T")
 GW_LABELS = {"app": "istio-ingressgateway", "istio": "ingressgateway"}
 
 
@@ -52,10 +50,6 @@ def evaluate(check_id: str, facts: Facts, design: Design) -> list[Result]:
 
 def statuses(results: list[Result]) -> dict[str, Status]:
     return {r.resource: r.status for r in results}
-
-
-def build(items: list[KubeObject], make: Callable[[KubeObject], T]) -> tuple[T, ...]:
-    return tuple(make(o) for o in items)
 
 
 def service(

@@ -61,10 +61,6 @@ class LiveSource:
         self.api = api
 
     @property
-    def description(self) -> str:
-        return f"the cluster at {self.host}"
-
-    @property
     def host(self) -> str:
         return str(self.api.configuration.host)
 

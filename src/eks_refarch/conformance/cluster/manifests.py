@@ -33,7 +33,6 @@ class ManifestsSource:
             raise UserInputError(
                 [Problem(directory, None, ("--manifests",), "expected a directory of manifests")]
             )
-        self.directory = directory
         problems: list[Problem] = []
         objects: dict[Kind, list[KubeObject]] = {}
         files = _manifest_files(directory)
@@ -65,10 +64,6 @@ class ManifestsSource:
         if problems:
             raise UserInputError(problems)
         self._objects = {kind: tuple(items) for kind, items in objects.items()}
-
-    @property
-    def description(self) -> str:
-        return f"manifests in {shown(self.directory)}"
 
     def list(self, kind: Kind) -> tuple[KubeObject, ...]:
         return self._objects.get(kind, ())

@@ -29,9 +29,6 @@ class KubeObject:
 class ClusterSource(Protocol):
     """Where Kubernetes objects come from: a live API server or manifests on disk."""
 
-    @property
-    def description(self) -> str: ...
-
     def list(self, kind: Kind) -> tuple[KubeObject, ...]:
         """Every object of ``kind`` in every namespace.
 

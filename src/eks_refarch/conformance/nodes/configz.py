@@ -35,10 +35,6 @@ class ConfigzNodes:
     def __init__(self, live: LiveSource) -> None:
         self.live = live
 
-    @property
-    def description(self) -> str:
-        return f"kubelets through the API server at {self.live.host}"
-
     def kubelets(self, kubelet: Kubelet) -> tuple[KubeletNode, ...]:
         names = [str(o.data["metadata"]["name"]) for o in self.live.list(NODES)]
         return tuple(self._node(name) for name in names)

@@ -59,9 +59,6 @@ class KubeletNodes:
 class NodeSource(Protocol):
     """Where kubelet facts come from: hosts over SSH (testinfra) or the API server."""
 
-    @property
-    def description(self) -> str: ...
-
     def kubelets(self, kubelet: Kubelet) -> tuple[KubeletNode, ...]:
         """One fact per node. A node that cannot be read is a KubeletNode of Unknowns;
         a refusal that applies to every node raises CollectionError."""

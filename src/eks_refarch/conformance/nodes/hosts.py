@@ -222,10 +222,6 @@ class TestinfraNodes:
         self.urls = tuple(urls)
         self.get_host = get_host
 
-    @property
-    def description(self) -> str:
-        return "hosts " + ", ".join(redact(u) for u in self.urls)
-
     def kubelets(self, kubelet: Kubelet) -> tuple[KubeletNode, ...]:
         nodes = []
         for url in self.urls:
