@@ -13,6 +13,7 @@ from rich.markup import escape
 from eks_refarch import __version__
 from eks_refarch.design.cli import design
 from eks_refarch.errors import EXIT_INTERNAL, EXIT_USAGE, UserInputError
+from eks_refarch.rendering.cli import diagrams
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 everything passed (or was skipped); 1 something failed; 2 nothing "
@@ -34,6 +35,7 @@ def app() -> None:
 
 
 app.add_command(design)
+app.add_command(diagrams)
 
 
 def main(argv: list[str] | None = None) -> None:
