@@ -93,3 +93,24 @@ def read(path: Path) -> Drawing:
     return Drawing(
         tuple(texts), frozenset(fonts), nodes, clusters, edges, tuple(images), node_images
     )
+
+
+_TRANSFORM = re.compile(r"scale\((\S+) (\S+)\) rotate\(0\) translate\((\S+) (\S+)\)")
+
+
+def icon_boxes(path: Path) -> tuple[tuple[float, float], list[tuple[str, list[float]]]]:
+    """The viewBox size, and each <image>'s href and box [x, y, w, h] in viewBox units."""
+    root = ET.parse(path).getroot()
+    _, _, width, height = (float(n) for n in root.get("viewBox", "").split())
+    graph = root.find("svg:g", NS)
+    assert graph is not None
+    match = _TRANSFORM.fullmatch(graph.get("transform", ""))
+    assert match, graph.get("transform")
+    sx, sy, tx, ty = (float(n) for n in match.groups())
+    boxes = []
+    for image in root.iter(f"{{{NS['svg']}}}image"):
+        x, y = float(image.get("x", "0")), float(image.get("y", "0"))
+        w = float(image.get("width", "0").removesuffix("px"))
+        h = float(image.get("height", "0").removesuffix("px"))
+        boxes.append((image.get(HREF, ""), [(x + tx) * sx, (y + ty) * sy, w * sx, h * sy]))
+    return (width, height), boxes
