@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
 import shutil
@@ -54,6 +55,15 @@ def run_dot(dot: str, source: str, outputs: Mapping[str, Path]) -> str:
     return _LABEL_WIDER_THAN_ICON.sub("", message).strip()
 
 
+@functools.lru_cache(maxsize=512)
+def _data_uri(path: str, mtime_ns: int, size: int) -> bytes:
+    """The icon as a data: URI; cached while the file keeps its time and size."""
+    mime = _MIME.get(Path(path).suffix)
+    if mime is None:
+        raise ValueError(f"icon {path} is not a PNG file")
+    return f"data:{mime};base64,".encode() + base64.b64encode(Path(path).read_bytes())
+
+
 def self_contained(svg: bytes, icons: Iterable[Path]) -> bytes:
     """Replace each icon's filesystem path by the icon itself, as a ``data:`` URI.
 
@@ -64,10 +74,8 @@ def self_contained(svg: bytes, icons: Iterable[Path]) -> bytes:
     """
     uris = {}
     for icon in icons:
-        mime = _MIME.get(icon.suffix)
-        if mime is None:
-            raise ValueError(f"icon {icon} is not a PNG file")
-        uris[str(icon)] = f"data:{mime};base64,".encode() + base64.b64encode(icon.read_bytes())
+        stat = icon.stat()
+        uris[str(icon)] = _data_uri(str(icon), stat.st_mtime_ns, stat.st_size)
 
     def inline(match: re.Match[bytes]) -> bytes:
         path = html.unescape(match.group(1).decode())

@@ -111,7 +111,7 @@ class ViewDiagram(Diagram):  # type: ignore[misc]  # the library ships no type h
         # Graphviz's messages and the SVG's <title>, and has no quotes or line breaks.
         self.dot.name = view
         self.source: str | None = None
-        self.icons: list[Path] = []
+        self.icons: dict[str, Path] = {}  # by the path the DOT source names
         self._node_ids: set[str] = set()
         self._cluster_names: set[str] = set()
 
@@ -132,8 +132,8 @@ class ViewDiagram(Diagram):  # type: ignore[misc]  # the library ships no type h
             raise ViewError(f"two nodes share the id {nodeid!r}")
         self._node_ids.add(nodeid)
         image = attrs.get("image")
-        if image and Path(image) not in self.icons:
-            self.icons.append(Path(image))
+        if image and image not in self.icons:
+            self.icons[image] = Path(image)
 
     def register_cluster(self, name: str, label: str) -> None:
         if name in self._cluster_names:

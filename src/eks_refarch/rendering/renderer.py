@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import itertools
 import os
 import shutil
 import subprocess
 import tempfile
 import traceback
+import types
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -143,7 +143,7 @@ def _run_dot(dot: str, diagram: ViewDiagram, raw: dict[str, Path]) -> str:
     """Run in a worker thread: dot, then the SVG's icons inlined."""
     message = run_dot(dot, cast(str, diagram.source), raw)
     if "svg" in raw:
-        raw["svg"].write_bytes(self_contained(raw["svg"].read_bytes(), diagram.icons))
+        raw["svg"].write_bytes(self_contained(raw["svg"].read_bytes(), diagram.icons.values()))
     return message
 
 
@@ -320,20 +320,23 @@ def _inputs_digest(design_path: Path, dot: str, font: str) -> str:
 
 
 def _load_script(path: Path) -> Draw:
-    spec = importlib.util.spec_from_file_location(
-        f"refarch_view_{path.stem.replace('-', '_')}", path
-    )
-    if spec is None or spec.loader is None:
-        raise UserInputError([Problem(path, None, (), "cannot be loaded as a Python script")])
-    module = importlib.util.module_from_spec(spec)
+    module = types.ModuleType(f"refarch_view_{path.stem.replace('-', '_')}")
+    module.__file__ = str(path)
     try:
-        spec.loader.exec_module(module)
+        exec(_compiled(path.read_bytes(), str(path)), module.__dict__)
     except Exception as exc:  # any failure of the user's script is reported, never hidden
         raise _script_failure(path, exc) from None
     draw = getattr(module, "draw", None)
     if not callable(draw):
         raise UserInputError([Problem(path, None, (), "expected a function draw(design, canvas)")])
     return cast(Draw, draw)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(source: bytes, filename: str) -> types.CodeType:
+    # Compiled once per process and content: the site's build and the tests render
+    # again and again, and no .pyc is written beside the scripts to reuse.
+    return compile(source, filename, "exec")
 
 
 def _draw(draw: Draw, script: Path, design: Design, view: str, lang: Lang) -> ViewDiagram:
