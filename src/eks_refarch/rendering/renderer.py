@@ -211,6 +211,23 @@ class _Pending:
         return message
 
 
+def sources(
+    design_path: Path,
+    *,
+    langs: Sequence[str] = LANGS,
+    views_dir: Path | None = None,
+    views: Sequence[str] = VIEWS,
+) -> dict[tuple[str, Lang], str]:
+    """The DOT source of each view and language, as the renderer hands it to ``dot``."""
+    chosen_langs, chosen_views, design, scripts = _inputs(design_path, langs, views_dir, views)
+    drawn = {}
+    for view in chosen_views:
+        draw = _load_script(scripts[view])
+        for lang in chosen_langs:
+            drawn[view, lang] = cast(str, _draw(draw, scripts[view], design, view, lang).source)
+    return drawn
+
+
 def compare(result: RenderResult, committed_dir: Path) -> list[Difference]:
     """The files of ``committed_dir`` (same layout) that differ from ``result``'s renders."""
     differences = []
