@@ -30,13 +30,15 @@ def _split(value: str) -> list[str]:
 )
 @click.option(
     "--out",
+    metavar="DIR",
     type=click.Path(path_type=Path, file_okay=False),
-    help=f"Write <out>/<lang>/<view>.<format> here [default: {DEFAULT_OUT}; with --check "
+    help=f"Write DIR/<lang>/<view>.<format> [default: {DEFAULT_OUT}; with --check "
     "and no --out, nothing is written].",
 )
 @click.option(
     "--format",
     "formats",
+    metavar="LIST",
     default="svg",
     show_default=True,
     help=f"Comma-separated output formats: {', '.join(FORMATS)}.",
@@ -44,6 +46,7 @@ def _split(value: str) -> list[str]:
 @click.option(
     "--lang",
     "langs",
+    metavar="LIST",
     default=",".join(LANGS),
     show_default=True,
     help="Comma-separated languages.",
@@ -51,22 +54,26 @@ def _split(value: str) -> list[str]:
 @click.option(
     "--view",
     "views",
+    metavar="LIST",
     default=",".join(VIEWS),
     help="Comma-separated views to render [default: all].",
 )
 @click.option(
     "--check",
     "check_dir",
+    metavar="DIR",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Compare DIR (same layout) with a fresh render; exit 1 naming each stale view.",
 )
 @click.option(
     "--views-dir",
+    metavar="DIR",
     type=click.Path(path_type=Path, file_okay=False),
     help="The view scripts [default: diagrams/ beside the design file].",
 )
 @click.option(
     "--cache-dir",
+    metavar="DIR",
     type=click.Path(path_type=Path, file_okay=False),
     help="Where renders are kept [default: .cache/diagrams beside the design file].",
 )
