@@ -3,8 +3,9 @@
 Run with `.venv/bin/python benchmarks/bench_diagrams.py [ROUNDS]` from the repository
 root. "Cold" means no render cache: each round draws every view in both languages
 from the view scripts, runs `dot` once per view and language for all formats, and
-inlines the icons. The baseline runs the same `dot` command lines on the DOT sources
-the renderer produced, and does nothing else. Prints the median wall-clock and CPU
+inlines the icons. The baseline runs the same `dot` command lines (run_dot, SVG on
+stdout, other formats to files) on the DOT sources the renderer produced, and does
+nothing else. Prints the median wall-clock and CPU
 seconds of each and their ratios; exits 1 when a ratio is above the target.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eks_refarch.rendering import LANGS, Lang, render
-from eks_refarch.rendering.graphviz_dot import find_dot
+from eks_refarch.rendering.graphviz_dot import find_dot, run_dot
 from eks_refarch.rendering.renderer import sources
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,10 +70,8 @@ def _dot_alone(
     dot: str, dot_sources: dict[tuple[str, Lang], str], formats: tuple[str, ...], workers: int
 ) -> Callable[[Path], None]:
     def one(out: Path, view: str, lang: str, source: str) -> None:
-        argv = [dot]
-        for fmt in formats:
-            argv += [f"-T{fmt}", f"-o{out / f'{view}.{lang}.{fmt}'}"]
-        subprocess.run(argv, input=source.encode(), capture_output=True, check=True)
+        files = {fmt: out / f"{view}.{lang}.{fmt}" for fmt in formats if fmt != "svg"}
+        run_dot(dot, source, files, to_stdout="svg" if "svg" in formats else None)
 
     def run(out: Path) -> None:
         with ThreadPoolExecutor(max_workers=workers) as pool:

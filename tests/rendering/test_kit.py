@@ -52,7 +52,7 @@ def test_clusters_of_one_label_in_different_parents_stay_apart(tmp_path: Path) -
     assert 'subgraph "cluster_public / ap-northeast-1a"' in source
     assert 'subgraph "cluster_private / ap-northeast-1a"' in source
     # With the library's naming, Graphviz warns "Two clusters named ..." and drops one.
-    assert run_dot(find_dot(), source, {"svg": tmp_path / "x.svg"}) == ""
+    assert run_dot(find_dot(), source, {"svg": tmp_path / "x.svg"}).warnings == ""
 
 
 def test_every_text_is_in_the_house_font_even_on_plain_edges() -> None:
@@ -97,6 +97,12 @@ def test_labels_wider_than_their_icon_are_not_warnings_but_other_warnings_are(
     tmp_path: Path,
 ) -> None:
     wide = 'digraph g { a [fixedsize=true width=0.2 label="a label much wider than its node"] }'
-    assert run_dot(find_dot(), wide, {"svg": tmp_path / "a.svg"}) == ""
+    assert run_dot(find_dot(), wide, {"svg": tmp_path / "a.svg"}).warnings == ""
     ortho = 'digraph g { splines=ortho; a -> b [label="x"] }'
-    assert "Orthogonal edges" in run_dot(find_dot(), ortho, {"svg": tmp_path / "b.svg"})
+    assert "Orthogonal edges" in run_dot(find_dot(), ortho, {}, to_stdout="svg").warnings
+
+
+def test_dot_writes_files_and_the_one_format_asked_for_on_stdout(tmp_path: Path) -> None:
+    run = run_dot(find_dot(), "digraph g { a -> b }", {"png": tmp_path / "g.png"}, to_stdout="svg")
+    assert run.stdout.startswith(b"<?xml")
+    assert (tmp_path / "g.png").read_bytes().startswith(b"\x89PNG")

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from eks_refarch.rendering.problems import complaint
@@ -40,19 +41,31 @@ _LABEL_WIDER_THAN_ICON = re.compile(
 )
 
 
-def run_dot(dot: str, source: str, outputs: Mapping[str, Path]) -> str:
-    """Lay the graph out once and write every format in ``outputs``; return warnings.
+@dataclass(frozen=True)
+class DotRun:
+    stdout: bytes  # the output of the format asked for on stdout, if any
+    warnings: str
+
+
+def run_dot(
+    dot: str, source: str, files: Mapping[str, Path], *, to_stdout: str | None = None
+) -> DotRun:
+    """Lay the graph out once and write each format of ``files`` to its path, and the
+    format ``to_stdout`` (if any) to stdout, which is returned with dot's warnings.
 
     Raises RuntimeError with dot's message when dot fails.
     """
     argv = [dot]
-    for fmt, path in outputs.items():
+    for fmt, path in files.items():
         argv += [f"-T{fmt}", f"-o{path}"]
+    if to_stdout:
+        # Last: dot gives each -o to the first -T before it that has none yet.
+        argv.append(f"-T{to_stdout}")
     proc = subprocess.run(argv, input=source.encode(), capture_output=True, check=False)
     message = proc.stderr.decode(errors="replace")
     if proc.returncode != 0:
         raise RuntimeError(message.strip() or f"dot exited with {proc.returncode}")
-    return _LABEL_WIDER_THAN_ICON.sub("", message).strip()
+    return DotRun(proc.stdout, _LABEL_WIDER_THAN_ICON.sub("", message).strip())
 
 
 @functools.lru_cache(maxsize=512)

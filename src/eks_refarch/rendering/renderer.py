@@ -7,7 +7,6 @@ import itertools
 import os
 import shutil
 import subprocess
-import tempfile
 import traceback
 import types
 from collections.abc import Callable, Iterable, Sequence
@@ -103,28 +102,24 @@ def render(
     pending: list[_Pending] = []
     # Graphviz runs in worker threads while the next view is drawn in this one: drawing
     # is Python, dot is another process, so the two overlap on a second core.
-    with (
-        tempfile.TemporaryDirectory(prefix="refarch-dot-") as scratch,
-        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool,
-    ):
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for view in chosen_views:
-            script = scripts[view]
+            script, script_bytes = scripts[view], scripts[view].read_bytes()
             draw: Draw | None = None
             for lang in chosen_langs:
-                job = _Job(view, lang, script, out_dir, chosen_formats, inputs)
-                hits = {
-                    fmt: cache.get(view, lang, fmt, job.keys[fmt]) if cache else None
-                    for fmt in chosen_formats
-                }
-                outputs += [job.write(fmt, hit, reused=True) for fmt, hit in hits.items() if hit]
+                job = _Job(view, lang, script, out_dir, chosen_formats)
+                hits = dict.fromkeys(chosen_formats)
+                if cache is not None:
+                    job.keys = _keys(inputs, script_bytes, view, lang, chosen_formats)
+                    hits = {fmt: cache.get(view, lang, fmt, job.keys[fmt]) for fmt in hits}
+                outputs += [job.copy(fmt, hit) for fmt, hit in hits.items() if hit]
                 missing = [fmt for fmt, hit in hits.items() if hit is None]
                 if not missing:
                     continue
                 draw = draw or _load_script(script)
                 diagram = _draw(draw, script, design, view, lang)
-                raw = {fmt: Path(scratch) / f"{view}.{lang}.{fmt}" for fmt in missing}
-                run = pool.submit(_run_dot, dot, diagram, raw)
-                pending.append(_Pending(job, diagram, raw, run))
+                run = pool.submit(_run_dot, dot, diagram, job, missing)
+                pending.append(_Pending(job, missing, run))
 
         warnings = []
         for item in pending:
@@ -139,47 +134,51 @@ def render(
     return RenderResult(tuple(outputs), tuple(warnings))
 
 
-def _run_dot(dot: str, diagram: ViewDiagram, raw: dict[str, Path]) -> str:
-    """Run in a worker thread: dot, then the SVG's icons inlined."""
-    message = run_dot(dot, cast(str, diagram.source), raw)
-    if "svg" in raw:
-        raw["svg"].write_bytes(self_contained(raw["svg"].read_bytes(), diagram.icons.values()))
-    return message
+def _keys(
+    inputs: str, script: bytes, view: str, lang: Lang, formats: Sequence[str]
+) -> dict[str, str]:
+    """The cache key of each format of one view in one language."""
+    return {
+        fmt: digest(
+            [
+                ("inputs", inputs.encode()),
+                ("script", script),
+                ("view", view.encode()),
+                ("lang", lang.encode()),
+                ("format", fmt.encode()),
+            ]
+        )
+        for fmt in formats
+    }
+
+
+def _run_dot(dot: str, diagram: ViewDiagram, job: _Job, formats: Sequence[str]) -> str:
+    """Run in a worker thread: dot, straight into the output files, the SVG's icons
+    inlined on the way (it comes through stdout). Returns dot's warnings."""
+    job.targets[formats[0]].parent.mkdir(parents=True, exist_ok=True)
+    files = {fmt: job.targets[fmt] for fmt in formats if fmt != "svg"}
+    svg = "svg" if "svg" in formats else None
+    run = run_dot(dot, cast(str, diagram.source), files, to_stdout=svg)
+    if svg:
+        job.targets["svg"].write_bytes(self_contained(run.stdout, diagram.icons.values()))
+    return run.warnings
 
 
 class _Job:
-    """One view in one language: where its files go, and their cache keys."""
+    """One view in one language: where its files go, and (with a cache) their keys."""
 
     def __init__(
-        self,
-        view: str,
-        lang: Lang,
-        script: Path,
-        out_dir: Path,
-        formats: Sequence[str],
-        inputs: str,
+        self, view: str, lang: Lang, script: Path, out_dir: Path, formats: Sequence[str]
     ) -> None:
         self.view, self.lang, self.script = view, lang, script
         self.targets = {fmt: out_dir / lang / f"{view}.{fmt}" for fmt in formats}
-        script_bytes = script.read_bytes()
-        self.keys = {
-            fmt: digest(
-                [
-                    ("inputs", inputs.encode()),
-                    ("script", script_bytes),
-                    ("view", view.encode()),
-                    ("lang", lang.encode()),
-                    ("format", fmt.encode()),
-                ]
-            )
-            for fmt in formats
-        }
+        self.keys: dict[str, str] = {}
 
-    def write(self, fmt: str, source: Path, *, reused: bool) -> Output:
+    def copy(self, fmt: str, cached: Path) -> Output:
         target = self.targets[fmt]
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        return Output(self.view, self.lang, fmt, target, reused)
+        shutil.copyfile(cached, target)
+        return Output(self.view, self.lang, fmt, target, reused=True)
 
 
 @dataclass(frozen=True)
@@ -187,12 +186,11 @@ class _Pending:
     """A job whose diagram is drawn and whose dot run is under way."""
 
     job: _Job
-    diagram: ViewDiagram
-    raw: dict[str, Path]
+    formats: list[str]
     run: Future[str]
 
     def finish(self, cache: RenderCache | None, outputs: list[Output]) -> str:
-        """Wait for dot, then write and cache its files; return dot's warnings."""
+        """Wait for dot, then record and cache its files; return dot's warnings."""
         job = self.job
         try:
             message = self.run.result()
@@ -204,10 +202,10 @@ class _Pending:
                     )
                 ]
             ) from None
-        for fmt, produced in self.raw.items():
-            outputs.append(job.write(fmt, produced, reused=False))
+        for fmt in self.formats:
+            outputs.append(Output(job.view, job.lang, fmt, job.targets[fmt], reused=False))
             if cache is not None:
-                cache.put(job.view, job.lang, fmt, job.keys[fmt], produced)
+                cache.put(job.view, job.lang, fmt, job.keys[fmt], job.targets[fmt])
         return message
 
 
