@@ -11,6 +11,7 @@ seconds of each and their ratios; exits 1 when a ratio is above the target.
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import statistics
@@ -99,7 +100,7 @@ def main(rounds: int) -> int:
         medians = _medians(
             rounds,
             {
-                "render": lambda out, f=formats: render(DESIGN, out, formats=f, cache_dir=None),
+                "render": functools.partial(render, DESIGN, formats=formats, cache_dir=None),
                 "alone": _dot_alone(dot, dot_sources, formats, workers),
                 "serial": _dot_alone(dot, dot_sources, formats, 1),
             },

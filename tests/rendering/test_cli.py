@@ -184,7 +184,14 @@ def test_a_failing_view_script_is_named_with_its_line(
     message: str,
 ) -> None:
     views = _views_with(tmp_path, old, new)
-    argv = ["--out", tmp_path / "o", "--views-dir", views, "--no-cache", *ONE_VIEW]
+    argv: list[str | Path] = [
+        "--out",
+        tmp_path / "o",
+        "--views-dir",
+        views,
+        "--no-cache",
+        *ONE_VIEW,
+    ]
     assert _diagrams(*argv) == EXIT_USAGE
     err = capsys.readouterr().err
     script = views / "ownership.py"
