@@ -38,7 +38,6 @@ def app() -> None:
 
 app.add_command(design)
 app.add_command(diagrams)
-
 app.add_command(check)
 app.add_command(demo)
 
