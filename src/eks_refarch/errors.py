@@ -36,11 +36,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = str(self.path) if self.path is not None else "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-        field = dotted(self.loc)
-        return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+        parts = []
+        if self.path is not None:
+            parts.append(str(self.path) + (f":{self.line}" if self.line is not None else ""))
+        if self.loc:
+            parts.append(dotted(self.loc))
+        parts.append(self.message)
+        return ": ".join(parts)
 
 
 class UserInputError(Exception):

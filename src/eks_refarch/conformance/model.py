@@ -1,0 +1,110 @@
+"""What a conformance run produces: statuses, severities, findings and check metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eks_refarch.conformance.facts import Facts
+    from eks_refarch.design import Design
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"  # could not verify: a permission, an endpoint or a host was missing
+    SKIP = "skip"  # not applicable, with the reason
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Source(StrEnum):
+    """Where facts come from. A check runs only when every source it needs was given."""
+
+    AWS = "aws"
+    CLUSTER = "cluster"
+    NODES = "nodes"
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """How to bring the resource back to the design."""
+
+    steps: str  # console, CLI or kubectl steps, in prose
+    # The Terraform attribute to set, e.g. aws_lb.drop_invalid_header_fields = true.
+    terraform: str | None = None
+    kubernetes: str | None = None  # the manifest field to set, for cluster checks
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a rule says about one resource; the runner turns it into a Finding."""
+
+    status: Status
+    resource: str
+    message: str
+
+
+def passed(resource: str, message: str) -> Result:
+    return Result(Status.PASS, resource, message)
+
+
+def failed(resource: str, message: str) -> Result:
+    return Result(Status.FAIL, resource, message)
+
+
+def skipped(resource: str, reason: str) -> Result:
+    return Result(Status.SKIP, resource, reason)
+
+
+def errored(resource: str, message: str) -> Result:
+    """For one resource the rule could not judge (an unreachable node, say)."""
+    return Result(Status.ERROR, resource, message)
+
+
+Rule = Callable[["Facts", "Design"], Iterable[Result]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A check's metadata, declared once beside its rule by the ``check`` decorator."""
+
+    id: str
+    title: str
+    rationale: str
+    severity: Severity
+    remediation: Remediation
+    references: tuple[str, ...]
+    decision: str
+    needs: tuple[type[Any], ...]
+    sources: frozenset[Source]
+    rule: Rule = field(compare=False, repr=False)
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One verdict on one resource. The JSON report is a list of these."""
+
+    check: str
+    status: Status
+    resource: str
+    message: str
+    severity: Severity
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "check": self.check,
+            "status": self.status.value,
+            "resource": self.resource,
+            "message": self.message,
+            "severity": self.severity.value,
+        }

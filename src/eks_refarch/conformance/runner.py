@@ -1,0 +1,175 @@
+"""Run checks: gather each needed fact once, evaluate pure rules, return findings.
+
+The imperative shell of the conformance suite. Collectors do the I/O and may fail;
+their failures become `error` findings for exactly the checks that needed them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from eks_refarch.conformance.facts import CollectionError, Facts
+from eks_refarch.conformance.model import CheckSpec, Finding, Result, Source, Status
+from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.design import Design
+from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, Problem, UserInputError
+
+SOURCE_OPTIONS = {
+    Source.AWS: "AWS credentials (the default)",
+    Source.CLUSTER: "--kubeconfig or --manifests",
+    Source.NODES: "--hosts",
+}
+
+
+@dataclass(frozen=True)
+class CollectionRecord:
+    """How gathering one fact type went: for --stats and for the report's error lines."""
+
+    kind: str
+    source: Source
+    seconds: float
+    error: str | None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    findings: tuple[Finding, ...]
+    checks: tuple[CheckSpec, ...]
+    collections: tuple[CollectionRecord, ...]
+    seconds: float
+
+    def summary(self) -> dict[str, int]:
+        counts = {status.value: 0 for status in Status}
+        for finding in self.findings:
+            counts[finding.status.value] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        statuses = {f.status for f in self.findings}
+        if Status.FAIL in statuses:
+            return EXIT_FAILED
+        if Status.ERROR in statuses:
+            return EXIT_ERRORED
+        return EXIT_OK
+
+
+def select(
+    registry: Registry, sources: Collection[Source], only: Collection[str] | None
+) -> tuple[list[CheckSpec], list[Finding]]:
+    """The checks to run, and skip findings for requested checks whose source is absent."""
+    if only:
+        unknown = sorted(set(only) - {c.id for c in registry.checks()})
+        if unknown:
+            raise UserInputError(
+                [Problem(None, None, ("--only",), f"unknown check id {u!r}") for u in unknown]
+            )
+    runnable: list[CheckSpec] = []
+    skips: list[Finding] = []
+    for spec in registry.checks():
+        if only and spec.id not in only:
+            continue
+        missing = sorted(spec.sources - set(sources))
+        if not missing:
+            runnable.append(spec)
+        elif only:
+            needs = " and ".join(SOURCE_OPTIONS[s] for s in missing)
+            skips.append(
+                Finding(spec.id, Status.SKIP, "-", f"not run: needs {needs}", spec.severity)
+            )
+    return runnable, skips
+
+
+def run(
+    design: Design,
+    contexts: Mapping[Source, Any],
+    *,
+    registry: Registry | None = None,
+    only: Collection[str] | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Evaluate every check whose sources are in ``contexts`` (source -> collector context)."""
+    registry = registry or load_builtin_checks()
+    started = time.perf_counter()
+    specs, findings = select(registry, contexts.keys(), only)
+    gathered: dict[type[Any], Any] = {}
+    failures: dict[type[Any], CollectionError] = {}
+    collections: list[CollectionRecord] = []
+
+    def gather(kind: type[Any]) -> None:
+        if kind in gathered or kind in failures:
+            return
+        spec = registry.collector_for(kind)
+        if on_progress:
+            on_progress(f"collecting {kind.__name__}")
+        t0 = time.perf_counter()
+        error: str | None = None
+        try:
+            gathered[kind] = spec.func(contexts[spec.source], design)
+        except CollectionError as exc:
+            failures[kind] = exc
+            error = str(exc)
+        except Exception as exc:  # a collector bug must not hide every other check
+            failures[kind] = CollectionError(
+                kind.__name__, "a fix in refarch", f"internal error {type(exc).__name__}: {exc}"
+            )
+            error = str(failures[kind])
+        elapsed = time.perf_counter() - t0
+        collections.append(CollectionRecord(kind.__name__, spec.source, elapsed, error))
+
+    for spec in specs:
+        for kind in spec.needs:
+            gather(kind)
+        if on_progress:
+            on_progress(f"checking {spec.id}")
+        findings.extend(_evaluate(spec, gathered, failures, design))
+
+    return RunResult(
+        findings=tuple(findings),
+        checks=tuple(specs),
+        collections=tuple(collections),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _evaluate(
+    spec: CheckSpec,
+    gathered: Mapping[type[Any], Any],
+    failures: Mapping[type[Any], CollectionError],
+    design: Design,
+) -> list[Finding]:
+    errors = [failures[kind] for kind in spec.needs if kind in failures]
+    if errors:
+        message = "could not verify: " + "; ".join(
+            f"{e.what}: {e.reason} (needs {e.missing})" for e in errors
+        )
+        return [Finding(spec.id, Status.ERROR, errors[0].what, message, spec.severity)]
+    facts = Facts({kind: gathered[kind] for kind in spec.needs})
+    try:
+        results: list[Result] = list(spec.rule(facts, design))
+    except Exception as exc:  # reported, never swallowed: the check shows as error
+        return [
+            Finding(
+                spec.id,
+                Status.ERROR,
+                "-",
+                f"internal error in the rule ({type(exc).__name__}: {exc}); this is a bug "
+                "in refarch, please report it",
+                spec.severity,
+            )
+        ]
+    if not results:
+        return [
+            Finding(
+                spec.id,
+                Status.ERROR,
+                "-",
+                "the rule returned no result (a bug in refarch: every check must judge "
+                "at least one resource)",
+                spec.severity,
+            )
+        ]
+    return [Finding(spec.id, r.status, r.resource, r.message, spec.severity) for r in results]

@@ -1,0 +1,268 @@
+"""The conformance core: registration rules, fact gathering, error mapping, exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from eks_refarch.conformance.facts import CollectionError, Facts
+from eks_refarch.conformance.model import (
+    Remediation,
+    Result,
+    Severity,
+    Source,
+    Status,
+    failed,
+    passed,
+)
+from eks_refarch.conformance.registry import Registry
+from eks_refarch.conformance.runner import run
+from eks_refarch.design import Design
+from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, UserInputError
+
+FIX = Remediation(steps="Do the thing.", terraform="aws_thing.enabled = true")
+REFS = ("https://docs.aws.amazon.com/",)
+
+
+@dataclass(frozen=True)
+class Widgets:
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gadgets:
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pods:
+    names: tuple[str, ...]
+
+
+class FakeAccount:
+    """A collector context that counts reads and can be told to deny one of them."""
+
+    def __init__(self, deny: str | None = None) -> None:
+        self.deny = deny
+        self.reads: list[str] = []
+
+    def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+        self.reads.append(what)
+        if what == self.deny:
+            raise CollectionError(what, f"fake:List{what.title()}", "AccessDenied")
+        return names
+
+
+def make_registry() -> Registry:
+    reg = Registry()
+
+    @reg.collector(source=Source.AWS, actions=("fake:ListWidgets",))
+    def widgets(ctx: FakeAccount, design: Design) -> Widgets:
+        return Widgets(ctx.read("widgets", ("w1", "w2")))
+
+    @reg.collector(source=Source.AWS, actions=("fake:ListGadgets",))
+    def gadgets(ctx: FakeAccount, design: Design) -> Gadgets:
+        return Gadgets(ctx.read("gadgets", ("g1",)))
+
+    @reg.collector(source=Source.CLUSTER, actions=("list pods",))
+    def pods(ctx: Any, design: Design) -> Pods:
+        return Pods(("p1",))
+
+    @reg.check(
+        severity=Severity.HIGH,
+        remediation=FIX,
+        references=REFS,
+        decision="ADR-0001",
+        needs=[Widgets],
+    )
+    def fake_widget_is_shiny(facts: Facts, design: Design) -> Iterator[Result]:
+        """Widgets are shiny.
+
+        Dull widgets scare customers.
+        """
+        for name in facts[Widgets].names:
+            yield passed(name, "shiny") if name == "w1" else failed(name, "dull")
+
+    @reg.check(
+        severity=Severity.LOW,
+        remediation=FIX,
+        references=REFS,
+        decision="ADR-0002",
+        needs=[Widgets, Gadgets],
+    )
+    def fake_gadget_matches_widgets(facts: Facts, design: Design) -> Iterator[Result]:
+        """Gadgets match widgets."""
+        yield passed(facts[Gadgets].names[0], f"matches {len(facts[Widgets].names)} widgets")
+
+    @reg.check(
+        severity=Severity.MEDIUM,
+        remediation=FIX,
+        references=REFS,
+        decision="ADR-0003",
+        needs=[Pods],
+    )
+    def fake_pod_is_running(facts: Facts, design: Design) -> Iterator[Result]:
+        """Pods run."""
+        yield passed("p1", "running")
+
+    return reg
+
+
+def test_title_and_rationale_come_from_the_docstring() -> None:
+    spec = make_registry().get("fake_widget_is_shiny")
+    assert spec.title == "Widgets are shiny."
+    assert spec.rationale == "Dull widgets scare customers."
+    assert spec.sources == {Source.AWS}
+
+
+def test_duplicate_check_id_fails_at_registration() -> None:
+    reg = make_registry()
+    with pytest.raises(ValueError, match="duplicate check id 'fake_pod_is_running'"):
+
+        @reg.check(
+            severity=Severity.LOW,
+            remediation=FIX,
+            references=REFS,
+            decision="ADR-0001",
+            needs=[Pods],
+        )
+        def fake_pod_is_running(facts: Facts, design: Design) -> list[Result]:
+            """Again."""
+            return []
+
+
+@pytest.mark.parametrize(
+    ("name", "doc", "decision", "message"),
+    [
+        ("shiny", "Doc.", "ADR-0001", "must read <service>_<resource>_<expected_state>"),
+        ("fake_thing_is_ok", None, "ADR-0001", "needs a docstring"),
+        ("fake_thing_is_ok", "Doc.", "adr-1", "decision must be an ADR id"),
+    ],
+)
+def test_malformed_checks_fail_at_registration(
+    name: str, doc: str | None, decision: str, message: str
+) -> None:
+    def rule(facts: Facts, design: Design) -> list[Result]:
+        return []
+
+    rule.__name__ = name
+    rule.__doc__ = doc
+    with pytest.raises(ValueError, match=message):
+        Registry().check(
+            severity=Severity.LOW, remediation=FIX, references=REFS, decision=decision, needs=[Pods]
+        )(rule)
+
+
+def test_each_fact_is_collected_once_and_findings_carry_severity(design: Design) -> None:
+    account = FakeAccount()
+    result = run(design, {Source.AWS: account}, registry=make_registry())
+    assert account.reads == ["widgets", "gadgets"]
+    assert [(f.check, f.resource, f.status, f.severity) for f in result.findings] == [
+        ("fake_gadget_matches_widgets", "g1", Status.PASS, Severity.LOW),
+        ("fake_widget_is_shiny", "w1", Status.PASS, Severity.HIGH),
+        ("fake_widget_is_shiny", "w2", Status.FAIL, Severity.HIGH),
+    ]
+    assert result.exit_code == EXIT_FAILED
+
+
+def test_a_denied_read_errors_exactly_the_checks_that_need_it(design: Design) -> None:
+    result = run(design, {Source.AWS: FakeAccount(deny="gadgets")}, registry=make_registry())
+    by_check = {f.check: f for f in result.findings}
+    error = by_check["fake_gadget_matches_widgets"]
+    assert error.status is Status.ERROR
+    assert "fake:ListGadgets" in error.message
+    assert "AccessDenied" in error.message
+    assert by_check["fake_widget_is_shiny"].status is not Status.ERROR
+    assert [c.error is not None for c in result.collections] == [False, True]
+
+
+def test_errors_without_failures_exit_2(design: Design) -> None:
+    result = run(
+        design,
+        {Source.AWS: FakeAccount(deny="gadgets")},
+        registry=make_registry(),
+        only=["fake_gadget_matches_widgets"],
+    )
+    assert result.exit_code == EXIT_ERRORED
+
+
+def test_only_layers_with_a_source_run(design: Design) -> None:
+    result = run(design, {Source.CLUSTER: object()}, registry=make_registry())
+    assert {f.check for f in result.findings} == {"fake_pod_is_running"}
+    assert result.exit_code == EXIT_OK
+
+
+def test_an_explicitly_requested_check_without_its_source_is_skipped_with_the_reason(
+    design: Design,
+) -> None:
+    result = run(
+        design, {Source.CLUSTER: object()}, registry=make_registry(), only=["fake_widget_is_shiny"]
+    )
+    (finding,) = result.findings
+    assert finding.status is Status.SKIP
+    assert "AWS credentials" in finding.message
+
+
+def test_unknown_check_ids_are_usage_errors(design: Design) -> None:
+    with pytest.raises(UserInputError, match="--only: unknown check id 'nope'"):
+        run(design, {Source.AWS: FakeAccount()}, registry=make_registry(), only=["nope"])
+
+
+def test_a_rule_that_raises_or_returns_nothing_is_an_error_not_a_pass(design: Design) -> None:
+    reg = Registry()
+
+    @reg.collector(source=Source.AWS, actions=("fake:ListWidgets",))
+    def widgets(ctx: FakeAccount, design: Design) -> Widgets:
+        return Widgets(())
+
+    @reg.check(
+        severity=Severity.LOW,
+        remediation=FIX,
+        references=REFS,
+        decision="ADR-0001",
+        needs=[Widgets],
+    )
+    def fake_widget_rule_raises(facts: Facts, design: Design) -> list[Result]:
+        """Raises."""
+        raise ZeroDivisionError("boom")
+
+    @reg.check(
+        severity=Severity.LOW,
+        remediation=FIX,
+        references=REFS,
+        decision="ADR-0001",
+        needs=[Widgets],
+    )
+    def fake_widget_rule_is_silent(facts: Facts, design: Design) -> list[Result]:
+        """Says nothing."""
+        return []
+
+    result = run(design, {Source.AWS: FakeAccount()}, registry=reg)
+    messages = {f.check: (f.status, f.message) for f in result.findings}
+    assert messages["fake_widget_rule_raises"][0] is Status.ERROR
+    assert "ZeroDivisionError: boom" in messages["fake_widget_rule_raises"][1]
+    assert messages["fake_widget_rule_is_silent"][0] is Status.ERROR
+    assert "no result" in messages["fake_widget_rule_is_silent"][1]
+
+
+def test_a_collector_bug_becomes_an_error_for_its_checks_only(design: Design) -> None:
+    reg = make_registry()
+
+    class Broken(FakeAccount):
+        def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+            if what == "gadgets":
+                raise KeyError("Gadgets")
+            return super().read(what, names)
+
+    result = run(design, {Source.AWS: Broken()}, registry=reg)
+    statuses = {f.check: f.status for f in result.findings}
+    assert statuses["fake_gadget_matches_widgets"] is Status.ERROR
+    assert statuses["fake_widget_is_shiny"] is Status.FAIL
+
+
+def test_facts_lookup_names_an_undeclared_need() -> None:
+    with pytest.raises(KeyError, match="Gadgets was not collected"):
+        Facts({})[Gadgets]
