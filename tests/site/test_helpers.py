@@ -2,10 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import pytest
 
+from eks_refarch.conformance.model import Remediation, Result, Severity, Source, passed
+from eks_refarch.conformance.registry import Registry, load_builtin_checks
 from eks_refarch.design import Design
 from eks_refarch.site import decisions, facts, markdown
+
+
+@dataclass(frozen=True)
+class Widgets:
+    names: tuple[str, ...]
+
+
+def _registry_with_checks_for(*adr_ids: str) -> Registry:
+    """A registry holding one check per given decision, named after its position."""
+    registry = Registry()
+
+    @registry.collector(source=Source.AWS, actions=["fake:ListWidgets"])
+    def collect_widgets(context: object, design: Design) -> Widgets:
+        return Widgets(names=())
+
+    for n, adr_id in enumerate(adr_ids):
+
+        def rule(facts: object, design: Design) -> Iterable[Result]:
+            """The widgets match the design."""
+            return [passed("widget", "fine")]
+
+        rule.__name__ = f"widget_number{n}_matches"
+        registry.check(
+            severity=Severity.LOW,
+            remediation=Remediation(steps="Fix the widget."),
+            references=["https://example.com/"],
+            decision=adr_id,
+            needs=[Widgets],
+        )(rule)
+    return registry
 
 
 def test_checks_section_says_so_when_no_check_enforces_a_decision() -> None:
@@ -14,20 +49,22 @@ def test_checks_section_says_so_when_no_check_enforces_a_decision() -> None:
     assert "No conformance check enforces this decision yet." in section
 
 
-def test_checks_section_lists_each_enforcing_check() -> None:
-    checks = (
-        decisions.CheckRef("example_first_check", "First example"),
-        decisions.CheckRef("example_second_check", "Second example"),
-    )
+def test_a_decision_lists_exactly_the_registered_checks_that_name_it() -> None:
+    registry = _registry_with_checks_for("ADR-0002", "ADR-0005", "ADR-0002")
+    checks = decisions.enforcing_checks("ADR-0002", registry)
+    assert [c.id for c in checks] == ["widget_number0_matches", "widget_number2_matches"]
     section = decisions.checks_section(checks, "ja")
     assert section.startswith("## この決定を検証するチェック\n")
-    assert "- `example_first_check`: First example" in section
-    assert "- `example_second_check`: Second example" in section
+    assert "- `widget_number0_matches`: The widgets match the design." in section
+    assert "- `widget_number2_matches`: The widgets match the design." in section
     assert "まだありません" not in section
+    assert decisions.enforcing_checks("ADR-0001", registry) == ()
 
 
-def test_no_decision_is_enforced_while_the_check_registry_is_empty(design: Design) -> None:
-    assert all(decisions.enforcing_checks(d.id) == () for d in design.decisions)
+def test_every_registered_check_enforces_a_decision_of_the_design(design: Design) -> None:
+    ids = {d.id for d in design.decisions}
+    enforced = [c for adr_id in ids for c in decisions.enforcing_checks(adr_id)]
+    assert len(enforced) == len(load_builtin_checks().checks())
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from eks_refarch.conformance.model import CheckSpec
+from eks_refarch.conformance.registry import Registry, load_builtin_checks
 from eks_refarch.design import Design
 from eks_refarch.design.model import Decision
 from eks_refarch.site.markdown import code_list, relative_link, table
@@ -37,20 +38,12 @@ _TEXT = {
     "alternative": {"en": "AWS managed alternative considered", "ja": "検討した AWS マネージドの代替"},
     "why": {"en": "Why this one", "ja": "選んだ理由"},
     "no_checks": {
-        "en": "No conformance check enforces this decision yet. The list is generated from "
-        "the check registry and fills as checks are written.",
-        "ja": "この決定を検証する適合性チェックはまだありません。この一覧はチェックの登録簿から"
-        "生成され、チェックが追加されるにつれて埋まっていきます。",
+        "en": "No conformance check enforces this decision yet. This list is generated from "
+        "the check registry (eks_refarch.conformance) and fills as checks are written.",
+        "ja": "この決定を検証する適合性チェックはまだありません。この一覧はチェックの登録簿"
+        "（eks_refarch.conformance）から生成され、チェックが書かれるにつれて埋まっていきます。",
     },
 }
-
-
-@dataclass(frozen=True)
-class CheckRef:
-    """A conformance check as an ADR page lists it."""
-
-    id: str
-    title: str
 
 
 def page_of(adr_id: str) -> str:
@@ -73,12 +66,10 @@ def decision_of_page(path: str, design: Design) -> Decision | None:
     raise ValueError(f"describes {adr_id}, which the design's decisions do not list")
 
 
-def enforcing_checks(adr_id: str) -> tuple[CheckRef, ...]:
-    """The conformance checks that enforce a decision, read from the check registry.
-
-    The registry (``eks_refarch.conformance``) has no checks yet, so no decision has any.
-    """
-    return ()
+def enforcing_checks(adr_id: str, registry: Registry | None = None) -> tuple[CheckSpec, ...]:
+    """The conformance checks that enforce a decision, as the check registry declares them."""
+    checks = (registry or load_builtin_checks()).checks()
+    return tuple(c for c in checks if c.decision == adr_id)
 
 
 def header(decision: Decision, lang: str) -> str:
@@ -94,7 +85,7 @@ def header(decision: Decision, lang: str) -> str:
     )
 
 
-def checks_section(checks: Sequence[CheckRef], lang: str) -> str:
+def checks_section(checks: Sequence[CheckSpec], lang: str) -> str:
     """The generated section listing the checks that enforce a decision."""
     lines = [f"## {_TEXT['checks_heading'][lang]}", ""]
     if checks:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from eks_refarch import errors
+from eks_refarch.conformance.model import Status
 from eks_refarch.design import Design
 from eks_refarch.site.decisions import page_of
 from eks_refarch.site.markdown import code, code_list, table
@@ -58,6 +59,7 @@ _H = {
     "feeds": {"en": "Sends to", "ja": "送り先"},
     "exit_code": {"en": "Exit code", "ja": "終了コード"},
     "meaning": {"en": "Meaning", "ja": "意味"},
+    "status": {"en": "Status", "ja": "状態"},
     "sections": {"en": "Sections of architecture.yaml", "ja": "architecture.yaml のセクション"},
     "internal": {"en": "mesh only", "ja": "メッシュ内のみ"},
 }
@@ -265,6 +267,40 @@ _EXIT_MEANINGS = {
 }
 
 
+_STATUS_MEANINGS = {
+    Status.PASS: {
+        "en": "The element matches the design.",
+        "ja": "要素が設計と一致している。",
+    },
+    Status.FAIL: {
+        "en": "The element does not match; the message says what was expected, what was found "
+        "and what to change.",
+        "ja": "要素が設計と一致していない。メッセージには、期待した値、実際の値、何を変えれば"
+        "よいかが書かれる。",
+    },
+    Status.ERROR: {
+        "en": "The element could not be verified: access denied, throttled or unreachable. The "
+        "message names the missing permission or the cause. An error never counts as a pass "
+        "or a fail.",
+        "ja": "要素を検証できなかった（アクセス拒否、スロットリング、到達不能など）。メッセージ"
+        "には足りない権限や原因が書かれる。error が合格や不合格として数えられることはない。",
+    },
+    Status.SKIP: {
+        "en": "The check did not apply, for example because its target was not given; the "
+        "message says why.",
+        "ja": "チェックが当てはまらなかった。たとえば対象が指定されていなかった。メッセージに"
+        "理由が書かれる。",
+    },
+}
+
+
+def statuses_table(design: Design, lang: str, link: Link) -> str:
+    return table(
+        [_H["status"][lang], _H["meaning"][lang]],
+        [[code(status.value), _STATUS_MEANINGS[status][lang]] for status in Status],
+    )
+
+
 def exit_codes_table(design: Design, lang: str, link: Link) -> str:
     return table(
         [_H["exit_code"][lang], _H["meaning"][lang]],
@@ -282,4 +318,5 @@ TABLES: dict[str, Callable[[Design, str, Link], str]] = {
     "node_groups_table": node_groups_table,
     "ownership_table": ownership_table,
     "exit_codes_table": exit_codes_table,
+    "statuses_table": statuses_table,
 }
