@@ -91,6 +91,7 @@ class Html(HTMLParser):
         self.ids: set[str] = set()
         self.links: list[str] = []
         self.headings: list[str] = []
+        self.edit_links: list[str] = []
         self.text: list[str] = []
         self._skip = 0
         self.feed(text)
@@ -103,6 +104,8 @@ class Html(HTMLParser):
         for key in ("href", "src"):
             if a.get(key) and tag in ("a", "link", "script", "img", "source", "iframe"):
                 self.links.append(str(a[key]))
+        if tag == "a" and a.get("rel") == "edit" and a.get("href"):
+            self.edit_links.append(str(a["href"]))
         if re.fullmatch(r"h[1-6]", tag):
             self.headings.append(tag)
         if tag in ("script", "style"):

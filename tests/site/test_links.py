@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import yaml
+
+from tests.helpers import REPO
 from tests.site import sitebuild
 
 SITE_ORIGIN = "http://site.invalid"
@@ -54,3 +57,24 @@ def test_the_link_check_sees_a_broken_link_and_a_broken_anchor(tmp_path: Path) -
         "index.html: a/#gone: no anchor #gone",
         "index.html: b/: no such file",
     ]
+
+
+def _sources_of(url: str) -> set[str]:
+    """The docs-relative sources a page URL may be built from."""
+    lang = sitebuild.lang_of_url(url)
+    path = url.removeprefix("/en/" if lang == "en" else "/").rstrip("/")
+    if not path:
+        return {f"{lang}/index.md"}
+    return {f"{lang}/{path}.md", f"{lang}/{path}/index.md"}
+
+
+def test_every_page_has_an_edit_link_to_its_own_source(site: Path) -> None:
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    edit_uri = config["edit_uri"]
+    wrong = {}
+    for url, html in sitebuild.pages(site).items():
+        links = sitebuild.parse(html).edit_links
+        source = links[0].removeprefix(edit_uri) if len(links) == 1 else None
+        if source not in _sources_of(url) or not (REPO / "docs" / source).is_file():
+            wrong[url] = links
+    assert not wrong, wrong
