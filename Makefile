@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup serve site test lint typecheck unit validate lock clean
+.PHONY: help setup serve site test lint typecheck unit validate demo check lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,12 @@ validate: setup ## Validate architecture.yaml
 
 unit: setup ## The pytest suite under tests/
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+demo: setup ## Check the design's own account in an embedded emulator (DRIFT=name to drift it)
+	$(BIN)/refarch demo $(if $(DRIFT),--drift $(DRIFT))
+
+check: setup ## Check your AWS account against the design (CHECK_ARGS="--profile p ...")
+	$(BIN)/refarch check $(CHECK_ARGS)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	$(BIN)/pip install --quiet pip-tools

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from eks_refarch import __version__
+from eks_refarch.conformance.cli import check
+from eks_refarch.demo.cli import demo
 from eks_refarch.design.cli import design
 from eks_refarch.errors import EXIT_INTERNAL, EXIT_USAGE, UserInputError
 
@@ -34,6 +36,9 @@ def app() -> None:
 
 
 app.add_command(design)
+
+app.add_command(check)
+app.add_command(demo)
 
 
 def main(argv: list[str] | None = None) -> None:

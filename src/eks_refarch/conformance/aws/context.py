@@ -1,0 +1,431 @@
+"""The AWS collector context: one read-only boto3 session with a per-run cache and call stats.
+
+Collectors never hold a boto3 client. They ask the context for an operation by its
+Python method name (``ctx.call("eks", "describe_cluster", name=...)``), and the context
+
+- refuses anything that is not a read (Describe/List/Get), and the few reads that
+  return credentials or secret material, before a client is even created;
+- paginates with botocore's own paginators wherever one exists;
+- answers an identical call from the run's cache, so two collectors that both need the
+  load balancers cause one DescribeLoadBalancers, and a denial is not asked twice;
+- counts calls, attempts and seconds per operation through botocore's event hooks, so
+  retries are visible in ``--stats``;
+- turns botocore errors into ``CollectionError`` naming the IAM action, derived from the
+  client's service model, and why it failed. An error is never a verdict.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import boto3
+import botocore.exceptions
+import botocore.session
+from botocore import xform_name
+from botocore.config import Config
+from botocore.retries.standard import ThrottledRetryableChecker
+
+from eks_refarch.conformance.facts import CollectionError
+
+RetryMode = Literal["standard", "adaptive"]
+
+READ_PREFIXES = ("Describe", "List", "Get")
+# Reads that hand out credentials or secret material. No check needs them, and a
+# conformance tool that could print a secret is one nobody should grant access to.
+REFUSED_READS = frozenset(
+    {
+        "GetSecretValue",
+        "BatchGetSecretValue",
+        "GetRandomPassword",
+        "GetAuthorizationToken",
+        "GetSessionToken",
+        "GetFederationToken",
+        "GetParameter",
+        "GetParameters",
+        "GetParametersByPath",
+        "GetObject",
+        "GetCredentialsForIdentity",
+        "GetPasswordData",
+    }
+)
+# IAM names a few actions differently from the API operation they authorise; the
+# service model cannot know that. Only operations this package calls are listed.
+IAM_ACTION_OVERRIDES = {("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock"}
+
+ACCESS_DENIED = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "AuthorizationError",
+        "Forbidden",
+        "403",
+    }
+)
+CREDENTIALS_REJECTED = frozenset(
+    {
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "AuthFailure",
+    }
+)
+# botocore's own list of throttling codes, so "throttled" means what its retry logic means.
+THROTTLED = frozenset(ThrottledRetryableChecker._THROTTLED_ERROR_CODES)
+# How an emulator says "I do not implement this operation": moto answers 404 with the
+# bare code "404" ("Not yet implemented") for unknown REST routes such as eks:ListAddons,
+# and 500/501 "NotImplemented" for stubs such as wafv2:ListResourcesForWebACL. AWS never
+# answers a modelled operation with a bare numeric code, and these are only recognised
+# when an --endpoint-url is set.
+NOT_IMPLEMENTED = frozenset({"404", "501", "NotImplemented", "NotImplementedError"})
+
+
+class ReadOnlyViolation(Exception):
+    """A collector asked for an operation that is not a plain read. A bug, never allowed."""
+
+
+class Absent(Exception):
+    """AWS said the resource does not exist, with one of the codes the caller expected."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(code)
+
+
+class EndpointGap(Exception):
+    """The endpoint (an emulator) does not implement an operation that AWS implements."""
+
+    def __init__(self, action: str, endpoint: str, detail: str) -> None:
+        self.action = action
+        self.endpoint = endpoint
+        super().__init__(
+            f"the endpoint {endpoint} does not implement {action} ({detail}); AWS does, "
+            "so this is an emulator gap"
+        )
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    """Where and how to read the account. Credentials come from the boto3 chain."""
+
+    region: str
+    profile: str | None = None
+    role_arn: str | None = None
+    endpoint_url: str | None = None
+    retry_mode: RetryMode = "standard"
+    max_attempts: int = 5
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+
+
+@dataclass
+class OperationStats:
+    calls: int = 0
+    attempts: int = 0
+    seconds: float = 0.0
+
+    @property
+    def retries(self) -> int:
+        return max(self.attempts - self.calls, 0)
+
+
+@dataclass
+class CallStats:
+    """(service, operation) -> calls, attempts and seconds, filled by botocore's events.
+
+    Keyed by API rather than by IAM action: elbv2 and the Classic ELB API share the action
+    elasticloadbalancing:DescribeLoadBalancers but are two operations.
+    """
+
+    operations: dict[tuple[str, str], OperationStats] = field(default_factory=dict)
+    cache_hits: int = 0
+
+    def of(self, service: str, operation: str) -> OperationStats:
+        return self.operations.setdefault((service, operation), OperationStats())
+
+    def actions(self) -> set[str]:
+        """The IAM actions of every operation called, for proving declared permissions."""
+        return {iam_action_of(service, operation) for service, operation in self.operations}
+
+    def rows(self) -> list[tuple[str, str, int, int, float]]:
+        """(service, operation, calls, retries, seconds), sorted by service and operation."""
+        return [
+            (service, operation, s.calls, s.retries, s.seconds)
+            for (service, operation), s in sorted(self.operations.items())
+        ]
+
+    @property
+    def total_calls(self) -> int:
+        return sum(s.calls for s in self.operations.values())
+
+
+_STARTED = "refarch_started"
+
+
+class AwsContext:
+    """A read-only view of one account and region, shared by every AWS collector in a run."""
+
+    def __init__(
+        self,
+        options: AwsOptions,
+        session_factory: Callable[[AwsOptions], boto3.Session] | None = None,
+    ) -> None:
+        self.options = options
+        self.stats = CallStats()
+        self._session_factory = session_factory or _session
+        self._session: boto3.Session | None = None
+        self._clients: dict[str, Any] = {}
+        self._cache: dict[tuple[str, str, str, bool], Any] = {}
+
+    @property
+    def region(self) -> str:
+        return self.options.region
+
+    @property
+    def endpoint(self) -> str:
+        return self.options.endpoint_url or f"the AWS endpoints of {self.options.region}"
+
+    # The two ways a collector reads.
+    def call(
+        self, service: str, method: str, *, absent: tuple[str, ...] = (), **params: Any
+    ) -> dict[str, Any]:
+        """One read. Raises ``Absent`` when AWS answers with one of the ``absent`` error
+        codes (such as ResourceNotFoundException): a missing resource is a fact, not an
+        error, and the collector says what it means."""
+        result: dict[str, Any] = self._cached(service, method, params, absent, False)
+        return result
+
+    def paginate(
+        self, service: str, method: str, *, absent: tuple[str, ...] = (), **params: Any
+    ) -> dict[str, Any]:
+        """Every page of a list, merged by botocore's paginator into one response."""
+        result: dict[str, Any] = self._cached(service, method, params, absent, True)
+        return result
+
+    def action(self, service: str, method: str) -> str:
+        """The IAM action behind a client method, from the service's model."""
+        return iam_action(service, method)
+
+    # Internals.
+    def _cached(
+        self,
+        service: str,
+        method: str,
+        params: Mapping[str, Any],
+        absent: tuple[str, ...],
+        paginate: bool,
+    ) -> Any:
+        _require_read(service, method)
+        key = (service, method, json.dumps(params, sort_keys=True, default=str), paginate)
+        if key in self._cache:
+            self.stats.cache_hits += 1
+            outcome = self._cache[key]
+        else:
+            outcome = self._cache[key] = self._invoke(service, method, dict(params), paginate)
+        if isinstance(outcome, botocore.exceptions.ClientError):
+            if _code(outcome) in absent:
+                raise Absent(_code(outcome))
+            raise self._translate(service, method, outcome)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def _invoke(self, service: str, method: str, params: dict[str, Any], paginate: bool) -> Any:
+        try:
+            client = self._client(service)
+            if paginate:
+                if not client.can_paginate(method):
+                    raise ValueError(f"{service}.{method} has no paginator; use call()")
+                return client.get_paginator(method).paginate(**params).build_full_result()
+            return getattr(client, method)(**params)
+        except botocore.exceptions.ClientError as exc:
+            return exc  # kept in the cache so a denied read is asked once
+        except (botocore.exceptions.BotoCoreError, CollectionError) as exc:
+            return self._translate(service, method, exc)
+
+    def _client(self, service: str) -> Any:
+        if service not in self._clients:
+            if self._session is None:
+                self._session = self._session_factory(self.options)
+            client = self._session.client(
+                service,
+                region_name=self.options.region,
+                endpoint_url=self.options.endpoint_url,
+                config=self._config(service),
+            )
+            self._count_calls(client)
+            self._clients[service] = client
+        return self._clients[service]
+
+    def _config(self, service: str) -> Config:
+        return Config(
+            retries=_retries(self.options),
+            connect_timeout=self.options.connect_timeout,
+            read_timeout=self.options.read_timeout,
+            user_agent_extra="eks-refarch-check",
+            # An emulator serves every bucket at one host; virtual-host style needs DNS.
+            s3={"addressing_style": "path"} if self.options.endpoint_url else None,
+        )
+
+    def _count_calls(self, client: Any) -> None:
+        service = client.meta.service_model.service_name
+
+        def before_call(context: dict[str, Any], **_: Any) -> None:
+            context[_STARTED] = time.perf_counter()
+
+        def finished(context: dict[str, Any], event_name: str, **_: Any) -> None:
+            # after-call fires on every answer, after-call-error when no answer came.
+            stats = self.stats.of(service, event_name.rsplit(".", 1)[-1])
+            stats.calls += 1
+            stats.seconds += time.perf_counter() - context.get(_STARTED, time.perf_counter())
+
+        def before_send(event_name: str, **_: Any) -> None:
+            # Fired once per HTTP attempt, so attempts minus calls are the retries.
+            self.stats.of(service, event_name.rsplit(".", 1)[-1]).attempts += 1
+
+        events = client.meta.events
+        events.register("before-call", before_call)
+        events.register("after-call", finished)
+        events.register("after-call-error", finished)
+        events.register("before-send", before_send)
+
+    def _translate(self, service: str, method: str, exc: Exception) -> Exception:
+        what = f"{service} {method} in {self.options.region}"
+        if isinstance(exc, CollectionError):
+            return exc
+        action = self.action(service, method)
+        if isinstance(exc, botocore.exceptions.ClientError):
+            code = _code(exc)
+            message = exc.response.get("Error", {}).get("Message", "")
+            attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) + 1
+            if self.options.endpoint_url and code in NOT_IMPLEMENTED:
+                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                # A server without the route answers with an HTML page: keep only its status.
+                said = "" if message.lstrip().startswith("<") else f": {message}"
+                return EndpointGap(action, self.options.endpoint_url, f"HTTP {status}{said}")
+            if code in ACCESS_DENIED or "AccessDenied" in message:
+                return CollectionError(what, action, f"AccessDenied: {message}".rstrip(": "))
+            if code in CREDENTIALS_REJECTED:
+                return CollectionError(
+                    what, action, f"the credentials were rejected ({code}: {message})"
+                )
+            if code in THROTTLED:
+                return CollectionError(what, action, f"throttled after {attempts} attempts")
+            return CollectionError(what, action, f"{code}: {message} after {attempts} attempts")
+        if isinstance(
+            exc, botocore.exceptions.ConnectTimeoutError | botocore.exceptions.ReadTimeoutError
+        ):
+            return CollectionError(
+                what,
+                f"a reachable endpoint ({self.endpoint})",
+                f"timed out ({exc}); connect timeout {self.options.connect_timeout}s, "
+                f"read timeout {self.options.read_timeout}s",
+            )
+        if isinstance(exc, botocore.exceptions.EndpointConnectionError):
+            return CollectionError(
+                what, f"a reachable endpoint ({exc.kwargs.get('endpoint_url')})", "unreachable"
+            )
+        if isinstance(
+            exc,
+            botocore.exceptions.NoCredentialsError | botocore.exceptions.PartialCredentialsError,
+        ):
+            return CollectionError(
+                what, action, "no AWS credentials were found in the boto3 credential chain"
+            )
+        return CollectionError(what, action, f"{type(exc).__name__}: {exc}")
+
+
+def _require_read(service: str, method: str) -> None:
+    operation = _operations(service)[1].get(method, method)
+    if not operation.startswith(READ_PREFIXES) or operation in REFUSED_READS:
+        raise ReadOnlyViolation(
+            f"{method} is not a read this tool may call: conformance checks only "
+            "Describe, List and Get, and never read secret material"
+        )
+
+
+def _retries(options: AwsOptions) -> dict[str, Any]:
+    # total_max_attempts, not max_attempts: botocore reads Config's max_attempts as the
+    # number of retries and adds one (botocore/args.py), while --max-attempts counts the
+    # first attempt too, as AWS_MAX_ATTEMPTS does.
+    return {"mode": options.retry_mode, "total_max_attempts": options.max_attempts}
+
+
+def _code(exc: botocore.exceptions.ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _session(options: AwsOptions) -> boto3.Session:
+    """A boto3 session from the standard chain, switched to ``role_arn`` when one is given."""
+    base = boto3.Session(profile_name=options.profile, region_name=options.region)
+    if not options.role_arn:
+        return base
+    sts = base.client(
+        "sts",
+        region_name=options.region,
+        endpoint_url=options.endpoint_url,
+        config=Config(
+            retries=_retries(options),
+            connect_timeout=options.connect_timeout,
+            read_timeout=options.read_timeout,
+        ),
+    )
+    action = "sts:AssumeRole"
+    try:
+        creds = sts.assume_role(RoleArn=options.role_arn, RoleSessionName="refarch-check")[
+            "Credentials"
+        ]
+    except botocore.exceptions.ClientError as exc:
+        raise CollectionError(
+            f"the role {options.role_arn}", action, f"{_code(exc)}: {exc}"
+        ) from exc
+    except botocore.exceptions.BotoCoreError as exc:
+        raise CollectionError(
+            f"the role {options.role_arn}", action, f"{type(exc).__name__}: {exc}"
+        ) from exc
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=options.region,
+    )
+
+
+@functools.cache
+def _operations(service: str) -> tuple[str, dict[str, str]]:
+    """The service's signing name and its method -> operation map, read offline."""
+    model = botocore.session.get_session().get_service_model(service)
+    return model.signing_name, {xform_name(op): op for op in model.operation_names}
+
+
+def iam_action(service: str, method: str) -> str:
+    """``elbv2``, ``describe_load_balancers`` -> ``elasticloadbalancing:DescribeLoadBalancers``."""
+    return iam_action_of(service, _operations(service)[1][method])
+
+
+def iam_action_of(service: str, operation: str) -> str:
+    """``elbv2``, ``DescribeLoadBalancers`` -> ``elasticloadbalancing:DescribeLoadBalancers``."""
+    prefix = _operations(service)[0]
+    return IAM_ACTION_OVERRIDES.get((service, operation), f"{prefix}:{operation}")
+
+
+def is_loopback(url: str) -> bool:
+    """True when ``url``'s host is localhost or a loopback address (127.0.0.0/8, ::1)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

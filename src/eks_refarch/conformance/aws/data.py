@@ -1,0 +1,403 @@
+"""Registry and data rules: KMS keys, ECR, Aurora, ElastiCache, S3 and Secrets Manager."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from eks_refarch.conformance.aws.facts import (
+    BucketPublicAccess,
+    CacheGroups,
+    DbClusters,
+    EcrRepositories,
+    KmsKeys,
+    Secrets,
+    Vpcs,
+)
+from eks_refarch.conformance.aws.lookup import describe_key, describe_subnets, key_matches, tier_of
+from eks_refarch.conformance.facts import Facts
+from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed, skipped
+from eks_refarch.conformance.registry import check
+from eks_refarch.design import Design
+
+ECR_DOCS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/"
+AURORA_DOCS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
+BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+
+
+def _missing(kind: str, name: str) -> Result:
+    return failed(name, f"{kind} {name} is missing")
+
+
+@check(
+    severity=Severity.MEDIUM,
+    remediation=Remediation(
+        steps="Turn on automatic key rotation (KMS console > Customer managed keys > Key "
+        "rotation).",
+        terraform="aws_kms_key.enable_key_rotation = true",
+    ),
+    references=("https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",),
+    decision="ADR-0009",
+    needs=[KmsKeys],
+)
+def kms_key_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each designed customer-managed KMS key exists and rotates automatically.
+
+    Rotation limits how much data one key version protects; the design's secrets, cluster
+    and data stores are all encrypted with these keys.
+    """
+    keys = facts[KmsKeys]
+    for spec in design.security.kms_keys:
+        key = keys.by_alias(spec.alias)
+        if key is None:
+            yield failed(spec.alias, f"no KMS key has the designed alias {spec.alias}")
+        elif not spec.rotation:
+            yield skipped(key.arn, f"the design does not rotate {spec.alias}")
+        elif key.manager != "CUSTOMER":
+            yield failed(
+                key.arn,
+                f"{spec.alias} points at an {key.manager}-managed key; the "
+                "design uses a customer-managed one",
+            )
+        elif key.rotation_enabled:
+            yield passed(key.arn, f"{spec.alias} ({key.key_id}) rotates automatically")
+        else:
+            yield failed(
+                key.arn, f"{spec.alias} ({key.key_id}) does not rotate; the design rotates it"
+            )
+
+
+@check(
+    severity=Severity.MEDIUM,
+    remediation=Remediation(
+        steps="Set tag immutability on the repository (ECR console > Repository > Edit).",
+        terraform='aws_ecr_repository.image_tag_mutability = "IMMUTABLE"',
+    ),
+    references=(ECR_DOCS + "image-tag-mutability.html",),
+    decision="ADR-0003",
+    needs=[EcrRepositories],
+)
+def ecr_repositories_tags_immutable(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each microservice's ECR repository has immutable image tags.
+
+    GitOps deploys a tag; if the tag can be pushed again, what runs is no longer what Git
+    says, and a rollback may roll forward.
+    """
+    repos = facts[EcrRepositories]
+    want = design.registry.image_tag_mutability
+    for name in design.registry.repositories:
+        repo = repos.get(name)
+        if repo is None:
+            yield _missing("ECR repository", name)
+        elif repo.tag_mutability == want:
+            yield passed(repo.arn, f"ECR repository {name} has {want} tags")
+        else:
+            yield failed(
+                repo.arn,
+                f"ECR repository {name} has {repo.tag_mutability} tags; the design has {want}",
+            )
+
+
+@check(
+    severity=Severity.MEDIUM,
+    remediation=Remediation(
+        steps="Turn on scan on push (ECR console > Repository > Edit > Scan on push).",
+        terraform="aws_ecr_repository.image_scanning_configuration.scan_on_push = true",
+    ),
+    references=(ECR_DOCS + "image-scanning.html",),
+    decision="ADR-0003",
+    needs=[EcrRepositories],
+)
+def ecr_repositories_scan_on_push(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each microservice's ECR repository scans images on push.
+
+    A vulnerable image is reported when it is pushed, before Argo CD rolls it out.
+    """
+    repos = facts[EcrRepositories]
+    for name in design.registry.repositories:
+        repo = repos.get(name)
+        if not design.registry.scan_on_push:
+            yield skipped(name, "the design does not scan on push")
+        elif repo is None:
+            yield _missing("ECR repository", name)
+        elif repo.scan_on_push:
+            yield passed(repo.arn, f"ECR repository {name} scans on push")
+        else:
+            yield failed(repo.arn, f"ECR repository {name} does not scan on push")
+
+
+@check(
+    severity=Severity.LOW,
+    remediation=Remediation(
+        steps="Recreate the repository with KMS encryption and the designed key (the "
+        "encryption of a repository cannot be changed after creation).",
+        terraform='aws_ecr_repository.encryption_configuration { encryption_type = "KMS", '
+        "kms_key }",
+    ),
+    references=(ECR_DOCS + "encryption-at-rest.html",),
+    decision="ADR-0009",
+    needs=[EcrRepositories, KmsKeys],
+)
+def ecr_repositories_encrypted_with_designed_key(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each microservice's ECR repository is encrypted with the designed KMS key."""
+    repos = facts[EcrRepositories]
+    keys = facts[KmsKeys]
+    alias = design.registry.kms_key
+    for name in design.registry.repositories:
+        repo = repos.get(name)
+        if repo is None:
+            yield _missing("ECR repository", name)
+        elif repo.encryption_type == "KMS" and key_matches(repo.kms_key, alias, keys):
+            yield passed(repo.arn, f"ECR repository {name} is encrypted with {alias}")
+        else:
+            yield failed(
+                repo.arn,
+                f"ECR repository {name} is encrypted with "
+                f"{repo.encryption_type} {describe_key(repo.kms_key, keys)}; the design "
+                f"uses KMS with {alias}",
+            )
+
+
+@check(
+    severity=Severity.HIGH,
+    remediation=Remediation(
+        steps="Restore the cluster from a snapshot into an encrypted cluster with the "
+        "designed key (encryption cannot be turned on in place).",
+        terraform="aws_rds_cluster.storage_encrypted = true, kms_key_id",
+    ),
+    references=(AURORA_DOCS + "Overview.Encryption.html",),
+    decision="ADR-0009",
+    needs=[DbClusters, KmsKeys],
+)
+def rds_cluster_encrypted_with_designed_key(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each designed Aurora cluster is encrypted at rest with the designed KMS key."""
+    clusters = facts[DbClusters]
+    keys = facts[KmsKeys]
+    for spec in design.data.databases:
+        db = clusters.get(spec.name)
+        if db is None:
+            yield _missing("Aurora cluster", spec.name)
+        elif not spec.storage_encrypted:
+            yield skipped(db.arn, f"the design does not encrypt {spec.name}")
+        elif db.storage_encrypted and key_matches(db.kms_key_id, spec.kms_key, keys):
+            yield passed(db.arn, f"Aurora cluster {spec.name} is encrypted with {spec.kms_key}")
+        else:
+            how = f"with {describe_key(db.kms_key_id, keys)}" if db.storage_encrypted else "not"
+            yield failed(
+                db.arn,
+                f"Aurora cluster {spec.name} is encrypted {how}; the design "
+                f"encrypts it with {spec.kms_key}",
+            )
+
+
+@check(
+    severity=Severity.CRITICAL,
+    remediation=Remediation(
+        steps="Turn off 'Publicly accessible' on every instance of the cluster (RDS console "
+        "> Instance > Modify > Connectivity).",
+        terraform="aws_rds_cluster_instance.publicly_accessible = false",
+    ),
+    references=(AURORA_DOCS + "USER_VPC.WorkingWithRDSInstanceinaVPC.html",),
+    decision="ADR-0005",
+    needs=[DbClusters],
+)
+def rds_cluster_not_publicly_accessible(facts: Facts, design: Design) -> Iterator[Result]:
+    """No instance of a designed Aurora cluster is publicly accessible.
+
+    Only the microservices inside the VPC talk to the databases; a public endpoint would
+    expose them to password guessing from anywhere.
+    """
+    clusters = facts[DbClusters]
+    for spec in design.data.databases:
+        db = clusters.get(spec.name)
+        if db is None:
+            yield _missing("Aurora cluster", spec.name)
+            continue
+        public = [i.id for i in db.instances if i.publicly_accessible]
+        if public:
+            yield failed(
+                db.arn,
+                f"Aurora cluster {spec.name} has publicly accessible instances: "
+                + ", ".join(public),
+            )
+        else:
+            yield passed(
+                db.arn,
+                f"Aurora cluster {spec.name}'s {len(db.instances)} instance(s) "
+                "are not publicly accessible",
+            )
+
+
+@check(
+    severity=Severity.HIGH,
+    remediation=Remediation(
+        steps="Use a DB subnet group made of the private-data subnets only.",
+        terraform="aws_db_subnet_group.subnet_ids = the private-data subnets",
+    ),
+    references=(AURORA_DOCS + "USER_VPC.WorkingWithRDSInstanceinaVPC.html",),
+    decision="ADR-0005",
+    needs=[DbClusters, Vpcs],
+)
+def rds_cluster_in_private_data_subnets(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each designed Aurora cluster's subnet group holds only its designed subnet tier."""
+    clusters = facts[DbClusters]
+    vpcs = facts[Vpcs]
+    for spec in design.data.databases:
+        db = clusters.get(spec.name)
+        if db is None:
+            yield _missing("Aurora cluster", spec.name)
+            continue
+        outside = [s for s in db.subnet_ids if tier_of(s, vpcs, design) != spec.subnet_tier]
+        if outside or not db.subnet_ids:
+            yield failed(
+                db.arn,
+                f"Aurora cluster {spec.name}'s subnet group {db.subnet_group} "
+                f"has subnets outside the {spec.subnet_tier} tier: "
+                + describe_subnets(outside, vpcs, design),
+            )
+        else:
+            yield passed(
+                db.arn,
+                f"Aurora cluster {spec.name} is in {spec.subnet_tier} subnets: "
+                + describe_subnets(db.subnet_ids, vpcs, design),
+            )
+
+
+@check(
+    severity=Severity.MEDIUM,
+    remediation=Remediation(
+        steps="Turn on deletion protection (RDS console > Cluster > Modify).",
+        terraform="aws_rds_cluster.deletion_protection = true",
+    ),
+    references=(AURORA_DOCS + "USER_DeleteCluster.html",),
+    decision="ADR-0009",
+    needs=[DbClusters],
+)
+def rds_cluster_deletion_protection_enabled(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each designed Aurora cluster has deletion protection on."""
+    clusters = facts[DbClusters]
+    for spec in design.data.databases:
+        db = clusters.get(spec.name)
+        if db is None:
+            yield _missing("Aurora cluster", spec.name)
+        elif db.deletion_protection == spec.deletion_protection:
+            yield passed(
+                db.arn,
+                f"Aurora cluster {spec.name} has deletion protection "
+                f"{'on' if spec.deletion_protection else 'off'} as designed",
+            )
+        else:
+            yield failed(
+                db.arn,
+                f"Aurora cluster {spec.name} has deletion protection "
+                f"{'on' if db.deletion_protection else 'off'}; the design has it "
+                f"{'on' if spec.deletion_protection else 'off'}",
+            )
+
+
+@check(
+    severity=Severity.HIGH,
+    remediation=Remediation(
+        steps="Create the replication group with in-transit and at-rest encryption (they "
+        "cannot both be turned on in place for every engine version) and migrate to it.",
+        terraform="aws_elasticache_replication_group.transit_encryption_enabled = true, "
+        "at_rest_encryption_enabled = true",
+    ),
+    references=(
+        "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html",
+        "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html",
+    ),
+    decision="ADR-0009",
+    needs=[CacheGroups],
+)
+def elasticache_replication_group_encrypted(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each designed cache encrypts in transit and at rest.
+
+    Carts hold customers' session data; in-transit encryption keeps it off the wire in
+    clear, at-rest encryption out of snapshots in clear.
+    """
+    groups = facts[CacheGroups]
+    for spec in design.data.caches:
+        group = groups.get(spec.name)
+        if group is None:
+            yield failed(spec.name, f"ElastiCache replication group {spec.name} is missing")
+            continue
+        problems = []
+        if spec.transit_encryption and not group.transit_encryption:
+            problems.append("in-transit encryption is off")
+        if spec.at_rest_encryption and not group.at_rest_encryption:
+            problems.append("at-rest encryption is off")
+        if problems:
+            yield failed(group.arn, f"cache {spec.name}: " + " and ".join(problems))
+        else:
+            yield passed(group.arn, f"cache {spec.name} encrypts in transit and at rest")
+
+
+@check(
+    severity=Severity.HIGH,
+    remediation=Remediation(
+        steps="Turn on all four settings of 'Block public access' on the bucket (S3 "
+        "console > Bucket > Permissions).",
+        terraform="aws_s3_bucket_public_access_block { block_public_acls, "
+        "block_public_policy, ignore_public_acls, restrict_public_buckets = true }",
+    ),
+    references=(
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+    ),
+    decision="ADR-0009",
+    needs=[BucketPublicAccess],
+)
+def s3_bucket_public_access_blocked(facts: Facts, design: Design) -> Iterator[Result]:
+    """Each designed bucket blocks public access with all four settings.
+
+    The access logs and product images are served or read through AWS services only; a
+    public ACL or policy on them would publish them.
+    """
+    for bucket in facts[BucketPublicAccess].buckets:
+        spec = next(b for b in design.data.buckets if b.name == bucket.name)
+        if not spec.block_public_access:
+            yield skipped(bucket.name, f"the design does not block public access to {bucket.name}")
+        elif not bucket.exists:
+            yield failed(bucket.name, f"S3 bucket {bucket.name} is missing")
+        elif bucket.block is None:
+            yield failed(bucket.name, f"S3 bucket {bucket.name} has no public access block")
+        elif off := [f for f in BLOCK_FLAGS if not bucket.block.get(f)]:
+            yield failed(bucket.name, f"S3 bucket {bucket.name} does not set {', '.join(off)}")
+        else:
+            yield passed(bucket.name, f"S3 bucket {bucket.name} blocks all public access")
+
+
+@check(
+    severity=Severity.MEDIUM,
+    remediation=Remediation(
+        steps="Change the secret's encryption key to the designed customer-managed key "
+        "(Secrets Manager console > Secret > Edit encryption key), then rotate the secret.",
+        terraform="aws_secretsmanager_secret.kms_key_id",
+    ),
+    references=(
+        "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
+    ),
+    decision="ADR-0007",
+    needs=[Secrets, KmsKeys],
+)
+def secretsmanager_secret_encrypted_with_designed_key(
+    facts: Facts, design: Design
+) -> Iterator[Result]:
+    """Each designed secret is encrypted with the designed customer-managed KMS key.
+
+    With the AWS managed key anyone allowed to read the secret can decrypt it; with the
+    designed key, the key policy is a second gate and its use is logged per key.
+    """
+    secrets = facts[Secrets]
+    keys = facts[KmsKeys]
+    for spec in design.data.secrets:
+        secret = secrets.get(spec.name)
+        if secret is None:
+            yield failed(spec.name, f"secret {spec.name} is missing")
+        elif key_matches(secret.kms_key_id, spec.kms_key, keys):
+            yield passed(secret.arn, f"secret {spec.name} is encrypted with {spec.kms_key}")
+        else:
+            yield failed(
+                secret.arn,
+                f"secret {spec.name} is encrypted with "
+                f"{describe_key(secret.kms_key_id, keys)}; the design uses {spec.kms_key}",
+            )

@@ -1,0 +1,268 @@
+"""`refarch check`: run the conformance checks against the sources given, and report.
+
+Each source (AWS today; the cluster and the nodes later) is a ``SourceSpec``: the
+command-line options that select it and a small function that builds its collector
+context. A source runs when one of its options is given; with no source option at all,
+the default sources (AWS) run. A new source is one SourceSpec and its click options.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Collection, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import click
+from rich.console import Console
+
+from eks_refarch.conformance.aws.context import AwsContext, AwsOptions, CallStats
+from eks_refarch.conformance.model import Source
+from eks_refarch.conformance.registry import load_builtin_checks
+from eks_refarch.conformance.report import RENDERERS, ReportContext
+from eks_refarch.conformance.report.text import render_stats, render_text
+from eks_refarch.conformance.runner import RunResult, run
+from eks_refarch.design import DEFAULT_DESIGN, Design, load
+from eks_refarch.errors import Problem, UserInputError
+from eks_refarch.yamlio import load_document
+
+FORMATS = tuple(RENDERERS)
+
+
+class ExitCodesHelp:
+    """Ends a command's help with the shared exit codes of `refarch`.
+
+    Read when the help is shown: eks_refarch.cli imports this module to add the command,
+    so importing it back at load time would be circular.
+    """
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from eks_refarch.cli import EXIT_CODES_HELP
+
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(EXIT_CODES_HELP)
+
+
+class CheckCommand(ExitCodesHelp, click.Command):
+    pass
+
+
+class CheckGroup(ExitCodesHelp, click.Group):
+    pass
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    source: Source
+    options: tuple[str, ...]  # click parameter names that select this source
+    build: Callable[[Mapping[str, Any], Design], Any]
+    default: bool  # runs when no source option at all is given
+
+
+def build_aws(params: Mapping[str, Any], design: Design) -> AwsContext:
+    """The AWS context: --region (else the design's region), the boto3 credential chain."""
+    profile = params.get("profile")
+    if profile and profile not in boto3.Session().available_profiles:
+        raise UserInputError([Problem(None, None, ("--profile",), f"no AWS profile {profile!r}")])
+    return AwsContext(
+        AwsOptions(
+            region=params.get("region") or design.product.region,
+            profile=profile,
+            role_arn=params.get("role_arn"),
+            endpoint_url=params.get("endpoint_url"),
+            retry_mode=params.get("retry_mode") or "standard",
+            max_attempts=params.get("max_attempts") or 5,
+            connect_timeout=params.get("connect_timeout") or 5.0,
+            read_timeout=params.get("read_timeout") or 30.0,
+        )
+    )
+
+
+SOURCES: tuple[SourceSpec, ...] = (
+    SourceSpec(Source.AWS, ("region", "profile", "role_arn", "endpoint_url"), build_aws, True),
+)
+
+
+def contexts(params: Mapping[str, Any], design: Design) -> dict[Source, Any]:
+    """The collector context of every selected source; nothing is called yet."""
+    given = [s for s in SOURCES if any(params.get(o) is not None for o in s.options)]
+    chosen = given or [s for s in SOURCES if s.default]
+    return {s.source: s.build(params, design) for s in chosen}
+
+
+def parse_only(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def decision_lines(design_path: Path, design: Design) -> dict[str, int]:
+    """Each decision's line in the design file, where SARIF results are anchored."""
+    document = load_document(design_path, what="design")
+    lines = {}
+    for index, decision in enumerate(design.decisions):
+        line = document.line_of(("decisions", index))
+        if line is not None:
+            lines[decision.id] = line
+    return lines
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and a rename: never half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def execute(
+    design: Design,
+    design_path: Path,
+    sources: Mapping[Source, Any],
+    *,
+    output_format: str,
+    output: Path | None,
+    only: Collection[str] | None,
+    stats: bool,
+    title: str = "Conformance report",
+) -> int:
+    """Run, report and return the exit code. Shared by `refarch check` and `refarch demo`."""
+    err = Console(stderr=True, highlight=False)
+    progress: AbstractContextManager[Any] = (
+        err.status("checking…") if err.is_terminal else nullcontext()
+    )
+    with progress as status:
+        on_progress = status.update if status is not None else None
+        result = run(design, sources, only=only, on_progress=on_progress)
+    report = ReportContext(
+        result=result,
+        registry=load_builtin_checks(),
+        design_path=_relative(design_path),
+        decision_lines=decision_lines(design_path, design),
+        title=title,
+    )
+    to_terminal = output is None and output_format == "text" and sys.stdout.isatty()
+    text = render_text(report, color=True) if to_terminal else RENDERERS[output_format](report)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+    if stats:
+        click.echo(_stats(result, sources), err=True, nl=False)
+    return result.exit_code
+
+
+def _stats(result: RunResult, sources: Mapping[Source, Any]) -> str:
+    context = sources.get(Source.AWS)
+    calls = context.stats if isinstance(context, AwsContext) else CallStats()
+    return render_stats(calls, result.seconds, color=sys.stderr.isatty())
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--format, --output, --only and --stats, shared with `refarch demo`."""
+    for option in reversed(
+        (
+            click.option(
+                "--format",
+                "-f",
+                "output_format",
+                type=click.Choice(FORMATS),
+                default="text",
+                show_default=True,
+                help="Report format. json: {summary, findings}; junit and sarif for CI; "
+                "markdown for the site.",
+            ),
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Write the report to FILE (atomically) instead of standard output.",
+            ),
+            click.option("--only", metavar="ID,...", help="Run only these check ids."),
+            click.option(
+                "--stats",
+                is_flag=True,
+                help="Print each AWS operation's calls, retries and seconds, and the wall "
+                "time, to standard error.",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+design_option = click.option(
+    "--design",
+    "design_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_DESIGN,
+    show_default=True,
+    help="The design file.",
+)
+
+
+@click.command(cls=CheckCommand)
+@design_option
+@click.option("--region", help="AWS region; defaults to the design's product.region.")
+@click.option("--profile", help="AWS profile from the shared config files.")
+@click.option("--role-arn", help="Assume this (read-only) role through STS first.")
+@click.option("--endpoint-url", help="Send every AWS call to this endpoint (an emulator).")
+@click.option(
+    "--retry-mode",
+    type=click.Choice(["standard", "adaptive"]),
+    default="standard",
+    show_default=True,
+    help="botocore retry mode.",
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 20),
+    default=5,
+    show_default=True,
+    help="Attempts per API call, the first included.",
+)
+@click.option("--connect-timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True)
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True)
+@report_options
+def check(
+    design_file: Path,
+    output_format: str,
+    output: Path | None,
+    only: str | None,
+    stats: bool,
+    **params: Any,
+) -> int:
+    """Check a live account against the design: pass, fail, error or skip per resource.
+
+    Read-only: only Describe, List and Get calls are made. Credentials come from the
+    standard boto3 chain (environment, shared files, SSO, instance role); --role-arn
+    assumes a role first. The AWS checks run when any AWS option is given, or when no
+    source option is given at all. `error` means "could not verify" and names the
+    missing IAM action or the unreachable endpoint; it is never a pass or a fail.
+    """
+    design = load(design_file)
+    return execute(
+        design,
+        design_file,
+        contexts(params, design),
+        output_format=output_format,
+        output=output,
+        only=parse_only(only),
+        stats=stats,
+    )

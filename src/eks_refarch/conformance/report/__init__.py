@@ -1,0 +1,27 @@
+"""Reports of a conformance run: pure functions of a RunResult and the check registry.
+
+Each format renders to a string; writing it (atomically) is the caller's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from eks_refarch.conformance.report.context import ReportContext
+from eks_refarch.conformance.report.json import render_json
+from eks_refarch.conformance.report.junit import render_junit
+from eks_refarch.conformance.report.markdown import render_markdown
+from eks_refarch.conformance.report.sarif import render_sarif
+from eks_refarch.conformance.report.text import render_text
+
+Renderer = Callable[[ReportContext], str]
+
+RENDERERS: dict[str, Renderer] = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "sarif": render_sarif,
+    "markdown": render_markdown,
+}
+
+__all__ = ["RENDERERS", "Renderer", "ReportContext"]

@@ -1,0 +1,52 @@
+"""The JUnit XML report: one testcase per finding, so CI systems show each as a test."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from eks_refarch.conformance.model import Status
+from eks_refarch.conformance.report.context import ReportContext
+from eks_refarch.conformance.report.remediation import remediation_text
+
+
+def render_junit(report: ReportContext) -> str:
+    result = report.result
+    counts = result.summary()
+    suites = ET.Element("testsuites", name="refarch check", time=f"{result.seconds:.3f}")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="refarch check",
+        tests=str(len(result.findings)),
+        failures=str(counts[Status.FAIL.value]),
+        errors=str(counts[Status.ERROR.value]),
+        skipped=str(counts[Status.SKIP.value]),
+        time=f"{result.seconds:.3f}",
+    )
+    for finding in result.findings:
+        spec = report.spec(finding)
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"refarch.{'.'.join(sorted(s.value for s in spec.sources))}.{spec.id}",
+            name=f"{finding.check}[{finding.resource}]",
+            time="0",
+        )
+        properties = ET.SubElement(case, "properties")
+        for name, value in (
+            ("severity", finding.severity.value),
+            ("decision", spec.decision),
+            ("resource", finding.resource),
+        ):
+            ET.SubElement(properties, "property", name=name, value=value)
+        if finding.status is Status.FAIL:
+            element = ET.SubElement(case, "failure", message=finding.message, type="fail")
+            element.text = f"{finding.message}\n\n{remediation_text(spec)}"
+        elif finding.status is Status.ERROR:
+            element = ET.SubElement(case, "error", message=finding.message, type="could-not-verify")
+            element.text = finding.message
+        elif finding.status is Status.SKIP:
+            ET.SubElement(case, "skipped", message=finding.message)
+    ET.indent(suites)
+    body = ET.tostring(suites, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

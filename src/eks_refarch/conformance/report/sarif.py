@@ -1,0 +1,109 @@
+"""The SARIF 2.1.0 report, for GitHub code scanning.
+
+One rule per check (title, rationale, remediation, help URI), one result per `fail` or
+`error` finding. Code scanning needs a file location for every result; an account has
+no source line, so each result points at the design file's entry for the decision the
+check enforces, and names the AWS resource as a logical location.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from eks_refarch import __version__
+from eks_refarch.conformance.model import CheckSpec, Finding, Severity, Status
+from eks_refarch.conformance.report.context import ReportContext
+from eks_refarch.conformance.report.remediation import remediation_text
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/"
+# GitHub ranks security alerts by this number: >= 9.0 critical, >= 7.0 high, >= 4.0 medium.
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+}
+LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+}
+
+
+def _rule(spec: CheckSpec) -> dict[str, Any]:
+    help_text = remediation_text(spec)
+    return {
+        "id": spec.id,
+        "name": "".join(part.title() for part in spec.id.split("_")),
+        "shortDescription": {"text": spec.title},
+        "fullDescription": {"text": spec.rationale or spec.title},
+        "help": {"text": help_text, "markdown": help_text.replace("\n", "  \n")},
+        "helpUri": spec.references[0],
+        "defaultConfiguration": {"level": LEVEL[spec.severity]},
+        "properties": {
+            "tags": ["security", "conformance", *sorted(s.value for s in spec.sources)],
+            "security-severity": SECURITY_SEVERITY[spec.severity],
+            "precision": "very-high",
+            "decision": spec.decision,
+        },
+    }
+
+
+def _result(report: ReportContext, finding: Finding, index: int) -> dict[str, Any]:
+    spec = report.spec(finding)
+    fingerprint = hashlib.sha256(f"{finding.check}\0{finding.resource}".encode()).hexdigest()
+    result: dict[str, Any] = {
+        "ruleId": finding.check,
+        "ruleIndex": index,
+        "message": {"text": f"{finding.message} ({finding.resource})"},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": report.design_path},
+                    "region": {"startLine": report.decision_lines.get(spec.decision, 1)},
+                },
+                "logicalLocations": [{"fullyQualifiedName": finding.resource, "kind": "resource"}],
+            }
+        ],
+        "partialFingerprints": {"refarchFinding/v1": fingerprint},
+    }
+    if finding.status is Status.FAIL:
+        result.update(kind="fail", level=LEVEL[finding.severity])
+    else:
+        # SARIF's "open": the tool could not determine whether the rule holds.
+        result.update(kind="open", level="none")
+    return result
+
+
+def render_sarif(report: ReportContext) -> str:
+    specs = [report.registry.get(check_id) for check_id in report.check_ids()]
+    index = {spec.id: i for i, spec in enumerate(specs)}
+    results = [
+        _result(report, f, index[f.check])
+        for f in report.result.findings
+        if f.status in (Status.FAIL, Status.ERROR)
+    ]
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "refarch",
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(spec) for spec in specs],
+                    }
+                },
+                "automationDetails": {"id": "refarch-check/"},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

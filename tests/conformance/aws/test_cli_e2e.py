@@ -1,0 +1,213 @@
+"""End to end: `refarch` and `pytest checks/` as processes, against a moto server that runs
+in its own process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from eks_refarch import cli
+from eks_refarch.conformance.aws.context import AwsContext
+from eks_refarch.conformance.model import Source
+from eks_refarch.conformance.registry import load_builtin_checks
+from eks_refarch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from tests.helpers import REPO
+
+BIN = Path(sys.executable).parent
+AWS_CHECKS = {c.id for c in load_builtin_checks().checks() if Source.AWS in c.sources}
+# Per-resource APIs without a batch form: one call per designed key or bucket.
+PER_RESOURCE = {
+    ("kms", "DescribeKey"),
+    ("kms", "GetKeyRotationStatus"),
+    ("s3", "GetPublicAccessBlock"),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def refarch(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "e2e-test",
+        "AWS_SECRET_ACCESS_KEY": "e2e-test",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }
+    env.pop("AWS_PROFILE", None)
+    return subprocess.run(
+        [str(BIN / "refarch"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def reset(url: str) -> None:
+    request = urllib.request.Request(f"{url}/moto-api/reset", data=b"", method="POST")
+    urllib.request.urlopen(request, timeout=10).read()
+
+
+@pytest.fixture(scope="module")
+def provisioned(server: str) -> str:
+    reset(server)
+    done = refarch("demo", "provision", "--endpoint-url", server)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert "provisioned sakura-shop" in done.stdout
+    return server
+
+
+def test_check_reports_json_and_every_list_is_called_once(provisioned: str) -> None:
+    proc = refarch("check", "--endpoint-url", provisioned, "--format", "json", "--stats")
+    assert proc.returncode == EXIT_OK, proc.stderr
+    report = json.loads(proc.stdout)
+    assert set(report) == {"summary", "findings"}
+    assert set(report["summary"]) == {"pass", "fail", "error", "skip"}
+    assert report["summary"]["fail"] == report["summary"]["error"] == 0
+    assert {f["check"] for f in report["findings"]} == AWS_CHECKS
+    for finding in report["findings"]:
+        assert set(finding) == {"check", "status", "resource", "message", "severity"}
+    rows = [line.split("│")[1:6] for line in proc.stderr.splitlines() if line.count("│") == 6]
+    calls = {(r[0].strip(), r[1].strip()): int(r[2]) for r in rows if r[2].strip().isdigit()}
+    assert ("elbv2", "DescribeLoadBalancers") in calls
+    per_resource = {op: n for op, n in calls.items() if n != 1 and op[0] != "total"}
+    assert per_resource == dict.fromkeys(PER_RESOURCE, 2)
+    assert "wall time" in proc.stderr
+
+
+def test_a_report_file_is_written_whole_and_alone(provisioned: str, tmp_path: Path) -> None:
+    sarif = tmp_path / "report.sarif"
+    proc = refarch(
+        "check",
+        "--design",
+        str(REPO / "architecture.yaml"),
+        "--endpoint-url",
+        provisioned,
+        "-f",
+        "sarif",
+        "-o",
+        str(sarif),
+        cwd=tmp_path,
+    )
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert proc.stdout == ""
+    document = json.loads(sarif.read_text())
+    assert document["version"] == "2.1.0"
+    assert document["runs"][0]["results"] == []  # nothing failed, nothing errored
+    assert [p.name for p in tmp_path.iterdir()] == ["report.sarif"]  # no temporary file left
+
+
+def test_a_drift_exits_1_and_names_the_failing_check(server: str) -> None:
+    reset(server)
+    done = refarch("demo", "provision", "--endpoint-url", server, "--drift", "imdsv1-allowed")
+    assert done.returncode == EXIT_OK, done.stderr
+    proc = refarch("check", "--endpoint-url", server, "--format", "json")
+    assert proc.returncode == EXIT_FAILED, proc.stderr
+    failed = {f["check"] for f in json.loads(proc.stdout)["findings"] if f["status"] == "fail"}
+    assert failed == {"ec2_launch_template_requires_imdsv2"}
+    pytest_run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "checks/",
+            "--endpoint-url",
+            server,
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--junitxml",
+            "/dev/stdout",
+            "-m",
+            "aws and high",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "AWS_ACCESS_KEY_ID": "e2e", "AWS_SECRET_ACCESS_KEY": "e2e"},
+        timeout=300,
+        check=False,
+    )
+    assert pytest_run.returncode == 1, pytest_run.stdout
+    assert (
+        "FAILED checks/test_conformance.py::test_conforms[ec2_launch_template_requires_imdsv2["
+        in (pytest_run.stdout)
+    )
+    assert 'http_tokens = "required"' in pytest_run.stdout  # the remediation is shown
+    assert "1 failed" in pytest_run.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("demo", "provision", "--endpoint-url", "https://ec2.ap-northeast-1.amazonaws.com"),
+        ("demo", "provision", "--endpoint-url", "http://10.0.0.1:5000"),
+        ("check", "--only", "no_such_check_id"),
+        ("check", "--profile", "no-such-profile"),
+        ("check", "--format", "yaml"),
+    ],
+)
+def test_usage_errors_exit_3_before_any_aws_call(
+    args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(AwsContext, "_client", _no_client)
+    assert cli.run(list(args)) == EXIT_USAGE
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def _no_client(self: AwsContext, service: str) -> None:
+    raise AssertionError(f"an AWS client for {service} was created")
+
+
+def test_the_demo_renders_the_site_report_offline(tmp_path: Path) -> None:
+    page = tmp_path / "demo.md"
+    proc = refarch("demo", "--format", "markdown", "--output", str(page))
+    assert proc.returncode == EXIT_OK, proc.stderr
+    text = page.read_text()
+    assert text.startswith("# Demo account, as designed")
+    assert "`eks_addons_installed`: skip" in text
+    assert "| 0 | 0 |" in text  # no fail, no error

@@ -1,0 +1,263 @@
+"""The reports: pure renderings of one run, each in the shape its reader expects."""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from eks_refarch.conformance.aws.context import CallStats
+from eks_refarch.conformance.cli import write_atomically
+from eks_refarch.conformance.model import Finding, Severity, Status
+from eks_refarch.conformance.registry import load_builtin_checks
+from eks_refarch.conformance.report import RENDERERS, ReportContext
+from eks_refarch.conformance.report.text import render_stats
+from eks_refarch.conformance.runner import RunResult
+
+REGISTRY = load_builtin_checks()
+FINDINGS = (
+    Finding(
+        "eks_endpoint_private",
+        Status.FAIL,
+        "arn:aws:eks:ap-northeast-1:111122223333:cluster/sakura-shop",
+        "cluster sakura-shop's endpoint: public access is on; the design has it off",
+        Severity.CRITICAL,
+    ),
+    Finding(
+        "vpc_flow_logs_enabled",
+        Status.ERROR,
+        "ec2 describe_flow_logs in ap-northeast-1",
+        "could not verify: AccessDenied (needs ec2:DescribeFlowLogs)",
+        Severity.MEDIUM,
+    ),
+    Finding("eks_addons_installed", Status.SKIP, "sakura-shop", "emulator gap", Severity.LOW),
+    Finding("kms_key_rotation_enabled", Status.PASS, "arn:aws:kms:k", "rotates", Severity.MEDIUM),
+)
+RESULT = RunResult(
+    findings=FINDINGS,
+    checks=tuple(REGISTRY.get(f.check) for f in FINDINGS),
+    collections=(),
+    seconds=1.5,
+)
+REPORT = ReportContext(
+    result=RESULT,
+    registry=REGISTRY,
+    design_path="architecture.yaml",
+    decision_lines={"ADR-0005": 420},
+)
+# The parts of SARIF 2.1.0 that GitHub code scanning requires of an upload.
+SARIF_REQUIRED = {
+    "type": "object",
+    "required": ["version", "runs", "$schema"],
+    "properties": {
+        "version": {"const": "2.1.0"},
+        "runs": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["tool", "results"],
+                "properties": {
+                    "tool": {
+                        "type": "object",
+                        "required": ["driver"],
+                        "properties": {
+                            "driver": {
+                                "type": "object",
+                                "required": ["name", "rules"],
+                                "properties": {
+                                    "rules": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": [
+                                                "id",
+                                                "shortDescription",
+                                                "fullDescription",
+                                                "help",
+                                                "helpUri",
+                                            ],
+                                        },
+                                    }
+                                },
+                            }
+                        },
+                    },
+                    "results": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["ruleId", "message", "locations"],
+                            "properties": {
+                                "message": {"type": "object", "required": ["text"]},
+                                "level": {"enum": ["none", "note", "warning", "error"]},
+                                "kind": {
+                                    "enum": [
+                                        "notApplicable",
+                                        "pass",
+                                        "fail",
+                                        "review",
+                                        "open",
+                                        "informational",
+                                    ]
+                                },
+                                "locations": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["physicalLocation"],
+                                        "properties": {
+                                            "physicalLocation": {
+                                                "type": "object",
+                                                "required": ["artifactLocation", "region"],
+                                                "properties": {
+                                                    "region": {
+                                                        "type": "object",
+                                                        "required": ["startLine"],
+                                                        "properties": {
+                                                            "startLine": {
+                                                                "type": "integer",
+                                                                "minimum": 1,
+                                                            }
+                                                        },
+                                                    }
+                                                },
+                                            }
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def test_json_has_exactly_the_documented_shape() -> None:
+    assert json.loads(RENDERERS["json"](REPORT)) == {
+        "summary": {"pass": 1, "fail": 1, "error": 1, "skip": 1},
+        "findings": [
+            {
+                "check": f.check,
+                "status": f.status.value,
+                "resource": f.resource,
+                "message": f.message,
+                "severity": f.severity.value,
+            }
+            for f in FINDINGS
+        ],
+    }
+
+
+def test_junit_has_one_testcase_per_finding_with_its_outcome() -> None:
+    root = ET.fromstring(RENDERERS["junit"](REPORT))
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert {k: suite.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
+        "tests": "4",
+        "failures": "1",
+        "errors": "1",
+        "skipped": "1",
+    }
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    failing = cases[f"eks_endpoint_private[{FINDINGS[0].resource}]"]
+    failure = failing.find("failure")
+    assert failure is not None
+    assert "endpoint_public_access = false" in (failure.text or "")
+    assert failing.find("properties/property[@name='severity']").get("value") == "critical"  # type: ignore[union-attr]
+    assert cases[f"vpc_flow_logs_enabled[{FINDINGS[1].resource}]"].find("error") is not None
+    assert cases["eks_addons_installed[sakura-shop]"].find("skipped") is not None
+    passing = cases["kms_key_rotation_enabled[arn:aws:kms:k]"]
+    assert [child.tag for child in passing] == ["properties"]
+
+
+def test_sarif_holds_what_code_scanning_requires() -> None:
+    document = json.loads(RENDERERS["sarif"](REPORT))
+    jsonschema.validate(document, SARIF_REQUIRED)
+    run = document["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted(f.check for f in FINDINGS)
+    results = run["results"]
+    assert [r["ruleId"] for r in results] == ["eks_endpoint_private", "vpc_flow_logs_enabled"]
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "architecture.yaml"
+    failed, errored = results
+    assert (failed["kind"], failed["level"]) == ("fail", "error")
+    assert failed["locations"][0]["physicalLocation"]["region"]["startLine"] == 420  # ADR-0005
+    assert (errored["kind"], errored["level"]) == ("open", "none")
+    endpoint_rule = rules[failed["ruleIndex"]]
+    assert endpoint_rule["properties"]["security-severity"] == "9.5"
+    assert "endpoint_private_access = true" in endpoint_rule["help"]["text"]
+    assert endpoint_rule["helpUri"].startswith("https://docs.aws.amazon.com/")
+    again = json.loads(RENDERERS["sarif"](REPORT))["runs"][0]["results"]
+    assert [r["partialFingerprints"] for r in again] == [r["partialFingerprints"] for r in results]
+
+
+def test_markdown_groups_by_check_and_shows_remediation_only_where_needed() -> None:
+    page = RENDERERS["markdown"](REPORT)
+    assert page.startswith("# Conformance report\n")
+    assert "| 1 | 1 | 1 | 1 | 4 | 1.5 |" in page
+    sections = page.split("\n## ")[1:]
+    assert [s.split(":")[0].strip("`") for s in sections] == sorted(f.check for f in FINDINGS)
+    by_check = {s.split(":")[0].strip("`"): s for s in sections}
+    assert "**To fix:**" in by_check["eks_endpoint_private"]
+    assert "**To fix:**" in by_check["vpc_flow_logs_enabled"]
+    assert "**To fix:**" not in by_check["kms_key_rotation_enabled"]
+
+
+def test_text_puts_failures_first_and_ends_with_the_summary() -> None:
+    text = RENDERERS["text"](REPORT)
+    order = [text.index(title) for title in ("fail (1)", "error (1)", "skip (1)", "pass (1)")]
+    assert order == sorted(order)
+    assert text.rstrip().splitlines()[-2].split() == [
+        "│",
+        "1",
+        "│",
+        "1",
+        "│",
+        "1",
+        "│",
+        "1",
+        "│",
+        "4",
+        "│",
+        "1.50",
+        "│",
+    ]
+
+
+def test_stats_show_each_operation_and_the_wall_time() -> None:
+    stats = CallStats()
+    stats.of("elbv2", "DescribeLoadBalancers").calls = 1
+    stats.of("elbv2", "DescribeLoadBalancers").attempts = 3
+    text = render_stats(stats, 2.25)
+    row = next(line for line in text.splitlines() if "DescribeLoadBalancers" in line)
+    assert row.split("│")[3:5] == ["     1 ", "       2 "]
+    assert "wall time 2.25 s; 1 API calls" in text
+
+
+def test_a_failed_write_leaves_the_previous_report_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = tmp_path / "report.json"
+    report.write_text("previous")
+
+    def broken_replace(*_: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(report, "new")
+    assert report.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
