@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import click
 import pytest
 
+from eks_refarch.conformance.cli import check
 from eks_refarch.conformance.model import Remediation, Result, Severity, Source, passed
 from eks_refarch.conformance.registry import Registry, load_builtin_checks
 from eks_refarch.design import Design
-from eks_refarch.site import decisions, facts, markdown
+from eks_refarch.site import cli_docs, decisions, facts, markdown
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,18 @@ def test_owned_sections_follow_each_sections_owner(design: Design) -> None:
     assert "edge" in terraform
     assert "mesh" in gitops
     assert not set(terraform) & set(gitops)
+
+
+def test_the_options_table_lists_every_option_of_refarch_check() -> None:
+    rendered = cli_docs.options_table("en")
+    for param in check.params:
+        assert isinstance(param, click.Option)
+        assert all(f"`{opt}`" in rendered for opt in param.opts), param.opts
+    assert "| `--max-attempts` | `5` |" in rendered
+    assert "| `--profile` |  |" in rendered
+
+
+def test_an_option_without_a_description_fails_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(cli_docs.OPTIONS, "role_arn")
+    with pytest.raises(ValueError, match="'role_arn'"):
+        cli_docs.options_table("ja")

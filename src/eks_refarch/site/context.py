@@ -10,7 +10,7 @@ from typing import Any
 
 from eks_refarch.design import Design, load
 from eks_refarch.design.model import NODE_PORT_MAX, NODE_PORT_MIN, Text
-from eks_refarch.site import alternatives, decisions, facts
+from eks_refarch.site import alternatives, cli_docs, decisions, facts
 from eks_refarch.site.markdown import code, code_list, lang_of, page_path, relative_link
 
 
@@ -78,5 +78,7 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "adr_components": adr_components,
         "decisions_table": lambda: decisions.index_table(design, path, lang),
         "alternatives_table": lambda: alternatives.render(data.comparison, lang),
+        "check_options_table": lambda: cli_docs.options_table(lang),
+        "check_formats_table": lambda: cli_docs.formats_table(lang),
         **tables,
     }
