@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from eks_refarch.rendering import VIEWS
 from tests.site import sitebuild
 from tests.site.conftest import Recorder, Visit
 
@@ -14,6 +15,15 @@ pytestmark = pytest.mark.browser
 
 SEARCH_TERM = "NodePort"
 APP_DOMAIN = {"ja": "/application-domain/", "en": "/en/application-domain/"}
+
+# The views each page shows (issue 4), by page path without language prefix.
+PAGE_VIEWS = {
+    "/aws-architecture/": ("aws-architecture",),
+    "/application-domain/": ("app-domain", "ownership"),
+    "/infrastructure-domain/": ("infra-domain",),
+    "/alternatives/": ("ecs-alternative", "lambda-alternative"),
+    "/diagrams/": VIEWS,
+}
 
 
 def test_every_page_of_both_languages_is_crawled(site: Path, crawl: dict[str, Visit]) -> None:
@@ -26,7 +36,9 @@ def test_every_page_and_asset_answers_200(crawl: dict[str, Visit], recorder: Rec
     bad_pages = [(v.url, v.status) for v in crawl.values() if v.status != 200]
     bad_assets = [r for r in recorder.responses if r[2] != 200]
     assert not bad_pages, bad_pages
-    assert not bad_assets, "\n".join(f"{page}: {url} -> {status}" for page, url, status in bad_assets)
+    assert not bad_assets, "\n".join(
+        f"{page}: {url} -> {status}" for page, url, status in bad_assets
+    )
     # Assets were requested and recorded: an empty record would make the check above vacuous.
     assert any(url.endswith(".js") for _, url, _ in recorder.responses)
     assert any(url.endswith(".css") for _, url, _ in recorder.responses)
@@ -45,6 +57,17 @@ def test_every_image_is_decoded(crawl: dict[str, Visit]) -> None:
         if not img["complete"] or not img["width"]
     ]
     assert not broken, broken
+
+
+@pytest.mark.parametrize("lang", sitebuild.LANGS)
+@pytest.mark.parametrize("page", sorted(PAGE_VIEWS))
+def test_each_page_shows_its_views_rendered_in_its_own_language(
+    crawl: dict[str, Visit], page: str, lang: str
+) -> None:
+    url = page if lang == sitebuild.DEFAULT_LANG else f"/{lang}{page}"
+    shown = [urlsplit(str(img["src"])).path for img in crawl[url].images]
+    assert shown == [f"/assets/diagrams/{lang}/{view}.svg" for view in PAGE_VIEWS[page]]
+    assert all(img["width"] for img in crawl[url].images)
 
 
 def test_each_page_declares_its_language(crawl: dict[str, Visit]) -> None:
@@ -78,9 +101,7 @@ def test_search_for_nodeport_lists_the_application_domain_page(
         # Material searches on keyboard events, so type as a reader would; fill() is silent.
         page.keyboard.type(SEARCH_TERM)
         page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
-        hrefs = page.eval_on_selector_all(
-            "a.md-search-result__link", "els => els.map(e => e.href)"
-        )
+        hrefs = page.eval_on_selector_all("a.md-search-result__link", "els => els.map(e => e.href)")
     finally:
         recorder.current = ""
         page.close()

@@ -15,11 +15,14 @@ NEW_HTTP_NODE_PORT = 31980
 
 
 def _pages_showing(site: Path, value: str) -> set[str]:
+    """Pages, and diagrams, whose visible text shows the value (not inside another number)."""
     word = re.compile(rf"(?<![\d.]){re.escape(value)}(?![\d.])")
+    documents = {
+        **sitebuild.pages(site),
+        **{f"/{p.relative_to(site)}": p for p in site.glob("assets/diagrams/*/*.svg")},
+    }
     return {
-        url
-        for url, html in sitebuild.pages(site).items()
-        if word.search(sitebuild.parse(html).visible_text)
+        url for url, path in documents.items() if word.search(sitebuild.parse(path).visible_text)
     }
 
 
@@ -47,6 +50,8 @@ def test_changing_the_http_node_port_changes_every_page_that_shows_it(
         "/en/application-domain/",
         "/aws-architecture/",
         "/en/aws-architecture/",
+        "/assets/diagrams/ja/app-domain.svg",
+        "/assets/diagrams/en/app-domain.svg",
     } <= before
     assert _pages_showing(changed_site, str(NEW_HTTP_NODE_PORT)) == before
     assert _pages_showing(changed_site, old) == set()

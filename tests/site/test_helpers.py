@@ -96,7 +96,9 @@ def test_a_page_outside_the_language_folders_is_an_error() -> None:
 
 
 def test_relative_link_between_pages() -> None:
-    assert markdown.relative_link("decisions/adr-0001.md", "alternatives.md") == "../alternatives.md"
+    assert (
+        markdown.relative_link("decisions/adr-0001.md", "alternatives.md") == "../alternatives.md"
+    )
     assert markdown.relative_link("index.md", "decisions/index.md") == "decisions/index.md"
 
 

@@ -16,8 +16,15 @@ def project(tmp_path: Path) -> Path:
     """A copy of the site's sources that a test may break; returns its mkdocs.yml."""
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copy(SHIPPED_DESIGN, tmp_path / "architecture.yaml")
-    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    for tree in ("docs", "diagrams"):
+        shutil.copytree(REPO / tree, tmp_path / tree)
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(REPO / "scripts/gen_site_diagrams.py", tmp_path / "scripts")
     return tmp_path / "mkdocs.yml"
+
+
+def test_the_unbroken_copy_builds(project: Path) -> None:
+    sitebuild.build(project.parent / "out", config=project)
 
 
 def _fails(config: Path, *, design: Path | None = None) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 
 from eks_refarch.design import Design, load
 from eks_refarch.design.model import NODE_PORT_MAX, NODE_PORT_MIN, Text
-from eks_refarch.site import alternatives, cli_docs, decisions, facts
+from eks_refarch.rendering import VIEWS
+from eks_refarch.site import alternatives, cli_docs, decisions, diagrams, facts
 from eks_refarch.site.markdown import code, code_list, lang_of, page_path, relative_link
 
 
@@ -37,6 +38,10 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
 
     def link(target: str) -> str:
         return relative_link(path, target)
+
+    def asset_link(target: str) -> str:
+        """A link to a file outside the language folders, such as a rendered diagram."""
+        return relative_link(src_uri, target)
 
     def adr(adr_id: str) -> str:
         design.decision(adr_id)  # an unknown id fails the build here, not as a dead link
@@ -79,6 +84,8 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "decisions_table": lambda: decisions.index_table(design, path, lang),
         "alternatives_table": lambda: alternatives.render(data.comparison, lang),
         "check_options_table": lambda: cli_docs.options_table(lang),
+        "diagram": lambda view: diagrams.figure(view, lang, asset_link),
+        "gallery": lambda: "\n\n".join(diagrams.figure(v, lang, asset_link) for v in VIEWS),
         "check_formats_table": lambda: cli_docs.formats_table(lang),
         **tables,
     }

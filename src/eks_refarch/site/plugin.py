@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 from eks_refarch.design import Design, load
 from eks_refarch.errors import UserInputError
-from eks_refarch.site import decisions
+from eks_refarch.site import decisions, diagrams
 from eks_refarch.site.context import SiteData, page_globals
 from eks_refarch.site.markdown import LANGS, lang_of, page_path
 
@@ -52,10 +52,14 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
         )
 
+    def design_file(self, config: MkDocsConfig) -> Path:
+        """The design the site is built from: $REFARCH_DESIGN, else ``design`` in mkdocs.yml."""
+        root = Path(config.config_file_path).parent
+        return Path(os.environ.get(DESIGN_ENV) or root / self.config.design)
+
     def _paths(self, config: MkDocsConfig) -> tuple[Path, Path]:
         root = Path(config.config_file_path).parent
-        design = Path(os.environ.get(DESIGN_ENV) or root / self.config.design)
-        return design, root / self.config.alternatives
+        return self.design_file(config), root / self.config.alternatives
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         design_path, alternatives_path = self._paths(config)
@@ -108,6 +112,7 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
     ) -> LiveReloadServer:
         for path in self._paths(config):
             server.watch(str(path))
+        server.watch(str(Path(config.config_file_path).parent / diagrams.VIEWS_DIR))
         return server
 
     def _site(self) -> SiteData:
