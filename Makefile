@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup serve site test lint typecheck unit validate manifests demo check lock clean
+.PHONY: help setup serve site diagrams test lint typecheck unit validate manifests demo check lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ serve: setup ## Build the site and serve it at http://127.0.0.1:8000
 
 site: setup ## Build the site into site/ (strict)
 	$(BIN)/mkdocs build --strict --site-dir site
+
+diagrams: setup ## Render every diagram (SVG and PNG, en and ja) into build/diagrams
+	$(BIN)/refarch diagrams --out build/diagrams --format svg,png
 
 test: setup lint typecheck validate unit ## Run every test: lint, types, the design, the test suite
 

@@ -1,0 +1,121 @@
+"""Decision records: which page belongs to which design decision, and what the design says of it.
+
+Each ADR page's id, title, status and governed elements come from ``decisions`` in the
+design; only its reasoning (context, decision, consequences) is written by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from eks_refarch.conformance.model import CheckSpec
+from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.design import Design
+from eks_refarch.design.model import Decision
+from eks_refarch.site.markdown import code_list, relative_link, table
+
+DECISIONS_DIR = "decisions"
+_PAGE = re.compile(r"decisions/(adr-\d{4})\.md")
+
+STATUS = {
+    "proposed": {"en": "proposed", "ja": "提案中"},
+    "accepted": {"en": "accepted", "ja": "採用"},
+    "deprecated": {"en": "deprecated", "ja": "廃止"},
+    "superseded": {"en": "superseded", "ja": "後継の決定に置き換え済み"},
+}
+
+_TEXT = {
+    "status": {"en": "Status", "ja": "状態"},
+    "governs": {"en": "Governs (paths in architecture.yaml)", "ja": "対象（architecture.yaml 内のパス）"},
+    "id": {"en": "Decision", "ja": "決定"},
+    "title": {"en": "Title", "ja": "タイトル"},
+    "checks_heading": {
+        "en": "Checks that enforce this decision",
+        "ja": "この決定を検証するチェック",
+    },
+    "component": {"en": "Component", "ja": "コンポーネント"},
+    "alternative": {"en": "AWS managed alternative considered", "ja": "検討した AWS マネージドの代替"},
+    "why": {"en": "Why this one", "ja": "選んだ理由"},
+    "no_checks": {
+        "en": "No conformance check enforces this decision yet. This list is generated from "
+        "the check registry (eks_refarch.conformance) and fills as checks are written.",
+        "ja": "この決定を検証する適合性チェックはまだありません。この一覧はチェックの登録簿"
+        "（eks_refarch.conformance）から生成され、チェックが書かれるにつれて埋まっていきます。",
+    },
+}
+
+
+def page_of(adr_id: str) -> str:
+    """The page of a decision, without language folder: ``ADR-0002`` -> ``decisions/adr-0002.md``."""
+    return f"{DECISIONS_DIR}/{adr_id.lower()}.md"
+
+
+def decision_of_page(path: str, design: Design) -> Decision | None:
+    """The decision a page describes, or None when the page is not a decision record.
+
+    Raises ValueError for a decision record page whose decision the design does not list.
+    """
+    match = _PAGE.fullmatch(path)
+    if match is None:
+        return None
+    adr_id = match.group(1).upper()
+    for decision in design.decisions:
+        if decision.id == adr_id:
+            return decision
+    raise ValueError(f"describes {adr_id}, which the design's decisions do not list")
+
+
+def enforcing_checks(adr_id: str, registry: Registry | None = None) -> tuple[CheckSpec, ...]:
+    """The conformance checks that enforce a decision, as the check registry declares them."""
+    checks = (registry or load_builtin_checks()).checks()
+    return tuple(c for c in checks if c.decision == adr_id)
+
+
+def header(decision: Decision, lang: str) -> str:
+    """The title, status and governed design paths of a decision record."""
+    return "\n\n".join(
+        [
+            f"# {decision.id}: {decision.title[lang]}",
+            table(
+                [_TEXT["status"][lang], _TEXT["governs"][lang]],
+                [[STATUS[decision.status][lang], code_list(decision.governs, lang)]],
+            ),
+        ]
+    )
+
+
+def checks_section(checks: Sequence[CheckSpec], lang: str) -> str:
+    """The generated section listing the checks that enforce a decision."""
+    lines = [f"## {_TEXT['checks_heading'][lang]}", ""]
+    if checks:
+        lines += [f"- `{c.id}`: {c.title}" for c in checks]
+    else:
+        lines.append(_TEXT["no_checks"][lang])
+    return "\n".join(lines)
+
+
+def components_table(design: Design, decision: Decision, lang: str) -> str:
+    """The platform components that a decision chose, with the alternative each rejected."""
+    chosen = [c for c in design.platform.components if c.decision == decision.id]
+    if not chosen:
+        raise ValueError(f"{decision.id} chose no platform component")
+    return table(
+        [_TEXT["component"][lang], _TEXT["alternative"][lang], _TEXT["why"][lang]],
+        [[c.title, c.managed_alternative, c.why[lang]] for c in chosen],
+    )
+
+
+def index_table(design: Design, from_page: str, lang: str) -> str:
+    """Every decision in the design, linked to its page."""
+    return table(
+        [_TEXT["id"][lang], _TEXT["title"][lang], _TEXT["status"][lang]],
+        [
+            [
+                f"[{d.id}]({relative_link(from_page, page_of(d.id))})",
+                d.title[lang],
+                STATUS[d.status][lang],
+            ]
+            for d in design.decisions
+        ],
+    )
