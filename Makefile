@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup serve site diagrams test lint typecheck unit validate demo check lock clean
+.PHONY: help setup serve site diagrams test lint typecheck unit validate manifests demo check lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ validate: setup ## Validate architecture.yaml
 
 unit: setup ## The pytest suite under tests/
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+manifests: setup ## Render manifests/ from architecture.yaml
+	$(BIN)/refarch manifests render --out manifests
 
 demo: setup ## Check the design's own account in an embedded emulator (DRIFT=name to drift it)
 	$(BIN)/refarch demo $(if $(DRIFT),--drift $(DRIFT))

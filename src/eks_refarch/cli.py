@@ -15,6 +15,7 @@ from eks_refarch.conformance.cli import check
 from eks_refarch.demo.cli import demo
 from eks_refarch.design.cli import design
 from eks_refarch.errors import EXIT_INTERNAL, EXIT_USAGE, UserInputError
+from eks_refarch.manifests.cli import manifests
 from eks_refarch.rendering.cli import diagrams
 
 EXIT_CODES_HELP = (
@@ -38,6 +39,7 @@ def app() -> None:
 
 app.add_command(design)
 app.add_command(diagrams)
+app.add_command(manifests)
 app.add_command(check)
 app.add_command(demo)
 

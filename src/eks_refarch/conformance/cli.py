@@ -1,9 +1,9 @@
 """`refarch check`: run the conformance checks against the sources given, and report.
 
-Each source (AWS today; the cluster and the nodes later) is a ``SourceSpec``: the
-command-line options that select it and a small function that builds its collector
-context. A source runs when one of its options is given; with no source option at all,
-the default sources (AWS) run. A new source is one SourceSpec and its click options.
+Each source (AWS, the cluster, the nodes) is a ``SourceSpec``: the command-line options
+that select it and a small function that builds its collector context. A source runs
+when one of its options is given; with no source option at all, the default sources
+(AWS) run. A new source is one SourceSpec and its click options.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import click
 from rich.console import Console
 
 from eks_refarch.conformance.aws.context import AwsContext, AwsOptions, CallStats
+from eks_refarch.conformance.cluster.sources import build_cluster
 from eks_refarch.conformance.model import Source
+from eks_refarch.conformance.nodes.sources import build_nodes
 from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.report import RENDERERS, ReportContext
 from eks_refarch.conformance.report.text import render_stats, render_text
@@ -86,6 +88,9 @@ def build_aws(params: Mapping[str, Any], design: Design) -> AwsContext:
 
 SOURCES: tuple[SourceSpec, ...] = (
     SourceSpec(Source.AWS, ("region", "profile", "role_arn", "endpoint_url"), build_aws, True),
+    SourceSpec(Source.CLUSTER, ("kubeconfig", "context", "manifests"), build_cluster, False),
+    # Nodes over SSH when --hosts is given, else each kubelet's /configz via --kubeconfig.
+    SourceSpec(Source.NODES, ("hosts", "kubeconfig"), build_nodes, False),
 )
 
 
@@ -239,6 +244,30 @@ design_option = click.option(
 )
 @click.option("--connect-timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True)
 @click.option("--read-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True)
+@click.option(
+    "--kubeconfig",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Check the live cluster of this kubeconfig (list calls only), and its nodes' "
+    "kubelets through the API server unless --hosts is given.",
+)
+@click.option("--context", help="The kubeconfig context to use (default: its current-context).")
+@click.option(
+    "--manifests",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Check the manifests in this directory (plain or Helm-rendered YAML) instead of a "
+    "live cluster.",
+)
+@click.option(
+    "--hosts",
+    "hosts",
+    multiple=True,
+    metavar="URL",
+    # click gives an empty tuple for an absent repeatable option; None keeps the nodes
+    # source unselected, as for every other absent source option.
+    callback=lambda ctx, param, value: value or None,
+    help="Check the kubelet on this testinfra host (ssh://host, paramiko://user@host:port, "
+    "local://); repeat it, or separate URLs with commas.",
+)
 @report_options
 def check(
     design_file: Path,
@@ -248,13 +277,17 @@ def check(
     stats: bool,
     **params: Any,
 ) -> int:
-    """Check a live account against the design: pass, fail, error or skip per resource.
+    """Check an account, a cluster and its nodes against the design: pass, fail, error or skip.
 
-    Read-only: only Describe, List and Get calls are made. Credentials come from the
-    standard boto3 chain (environment, shared files, SSO, instance role); --role-arn
-    assumes a role first. The AWS checks run when any AWS option is given, or when no
-    source option is given at all. `error` means "could not verify" and names the
-    missing IAM action or the unreachable endpoint; it is never a pass or a fail.
+    Read-only: only Describe, List and Get calls to AWS, get and list to Kubernetes, and
+    file and process reads on nodes. AWS credentials come from the standard boto3 chain
+    (environment, shared files, SSO, instance role); --role-arn assumes a role first.
+    Only the layers whose options are given run: AWS with any AWS option (or when no
+    source option is given at all), the cluster with --kubeconfig or --manifests, the
+    nodes with --hosts (or --kubeconfig, through the API server). Checks that join two
+    layers, such as the ALB target group against the gateway's nodePorts, run when both
+    are given. `error` means "could not verify" and names the missing permission or the
+    unreachable endpoint or host; it is never a pass or a fail.
     """
     design = load(design_file)
     return execute(

@@ -7,6 +7,10 @@ with the message and the remediation; skip is pytest.skip with the reason; error
 not verify) is an error in setup naming the missing permission. Markers carry the
 source (aws, cluster, nodes) and the severity, so ``-m "aws and critical"`` works, as do
 ``-k`` and ``--junitxml``. checks/conftest.py loads it.
+
+The nodes are pytest-testinfra's own ``--hosts`` (with its ``--connection``, ``--ssh-config``,
+``--ssh-identity-file``, ``--sudo`` and ``--sudo-user``); this adapter adds no option
+of that name, it reads testinfra's.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pytest
 
 from eks_refarch.conformance.cli import SOURCES, contexts
 from eks_refarch.conformance.model import Finding, Severity, Source, Status
+from eks_refarch.conformance.nodes.sources import TESTINFRA_OPTIONS
 from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.report.remediation import remediation_text
 from eks_refarch.conformance.runner import RunResult, run
@@ -37,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--profile", help="AWS profile")
     group.addoption("--role-arn", help="assume this read-only role first")
     group.addoption("--endpoint-url", help="send AWS calls to this endpoint (an emulator)")
+    group.addoption("--kubeconfig", help="check this kubeconfig's live cluster (get/list only)")
+    group.addoption("--context", help="the kubeconfig context (default: its current one)")
+    group.addoption("--manifests", help="check the manifests in this directory instead")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,10 +61,12 @@ def _result(config: pytest.Config) -> RunResult:
         design_path = Path(config.getoption("--design"))
         design = load(design_path)
         params = {
-            name: config.getoption(f"--{name.replace('_', '-')}")
+            # default=None: --hosts belongs to pytest-testinfra, absent if it is disabled.
+            name: config.getoption(f"--{name.replace('_', '-')}", default=None)
             for spec in SOURCES
             for name in spec.options
         }
+        params |= {name: config.getoption(name, default=None) for name in TESTINFRA_OPTIONS}
         config.stash[_RESULT] = run(design, contexts(params, design))
     return config.stash[_RESULT]
 

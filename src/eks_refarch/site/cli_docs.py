@@ -57,6 +57,28 @@ OPTIONS = {
         "en": "Seconds to wait for an AWS endpoint to answer.",
         "ja": "AWS のエンドポイントの応答を待つ秒数。",
     },
+    "kubeconfig": {
+        "en": "Check the live cluster of this kubeconfig (list calls only), and its nodes' "
+        "kubelets through the API server unless --hosts is given.",
+        "ja": "この kubeconfig が指すクラスターを実際に確認する（呼び出しは list のみ）。"
+        "--hosts がなければ、各ノードの kubelet も API サーバー経由で確認する。",
+    },
+    "context": {
+        "en": "The kubeconfig context to use; its current context when not given.",
+        "ja": "使う kubeconfig のコンテキスト。指定しなければ現在のコンテキスト。",
+    },
+    "manifests": {
+        "en": "Check the manifests in this directory (plain or Helm-rendered YAML) instead "
+        "of a live cluster.",
+        "ja": "稼働中のクラスターの代わりに、このディレクトリのマニフェスト（そのままの YAML "
+        "や Helm で展開したもの）を確認する。",
+    },
+    "hosts": {
+        "en": "Check the kubelet on this node, a testinfra host URL (ssh://, paramiko://, "
+        "local://); repeat it, or separate URLs with commas.",
+        "ja": "このノードの kubelet を確認する。testinfra のホスト URL（ssh://、paramiko://、"
+        "local://）で指定し、複数のノードは繰り返すかカンマで区切る。",
+    },
     "output_format": {
         "en": "The report format (see below).",
         "ja": "レポートの形式（下記）。",

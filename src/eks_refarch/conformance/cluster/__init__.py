@@ -1,0 +1,1 @@
+"""Cluster conformance: Kubernetes and Istio facts from a live cluster or manifests, and rules."""

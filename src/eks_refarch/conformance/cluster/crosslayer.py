@@ -1,0 +1,91 @@
+"""The check that joins two layers: the ALB target group (AWS) and the gateway Service (cluster).
+
+Terraform owns the target group and GitOps owns the Service (ADR-0003), so each side
+can match the design and still not match the other, for instance after a nodePort
+change merged on one side only. The AWS checks compare the target group with the
+design and the cluster checks compare the Service with the design; this one compares
+what is deployed on both sides with each other, and runs only when both are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from eks_refarch.conformance.aws.facts import AlbTargetGroups
+from eks_refarch.conformance.cluster.facts import Services
+from eks_refarch.conformance.cluster.gateway import gateway_service
+from eks_refarch.conformance.facts import Facts
+from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed
+from eks_refarch.conformance.registry import check
+from eks_refarch.design import Design
+from eks_refarch.manifests.names import HTTP_PORT_NAME, STATUS_PORT_NAME
+
+
+@check(
+    severity=Severity.CRITICAL,
+    remediation=Remediation(
+        steps="Make both sides use the designed nodePorts: the target group's port and "
+        "health-check port in Terraform, the gateway Service's nodePorts in the manifests "
+        "(refarch manifests render). Change the design first if the ports are to move.",
+        terraform="aws_lb_target_group.port / health_check.port",
+        kubernetes="Service.spec.ports[name=http|status-port].nodePort",
+    ),
+    references=(
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
+        "load-balancer-target-groups.html",
+        "https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport",
+    ),
+    decision="ADR-0002",
+    needs=[AlbTargetGroups, Services],
+)
+def elbv2_target_group_matches_gateway_service(facts: Facts, design: Design) -> Iterator[Result]:
+    """The ALB target group forwards to and health-checks the gateway Service's nodePorts.
+
+    The ALB sends traffic to the target group's port on every node and kube-proxy hands
+    it to whatever Service owns that nodePort. If the port is not the gateway's http
+    nodePort the site is down; if the health-check port is not its status nodePort, the
+    targets are judged on something other than the gateway's readiness.
+    """
+    groups = facts[AlbTargetGroups]
+    gw = design.mesh.ingress_gateway
+    service = gateway_service(facts[Services], design)
+    if not groups.forwarded:
+        yield failed(
+            design.edge.alb.name,
+            f"the HTTPS listener of ALB {design.edge.alb.name} forwards to no target group, "
+            "so there is nothing to compare with the gateway's nodePorts",
+        )
+        return
+    if service is None:
+        for tg in groups.forwarded:
+            yield failed(
+                tg.arn,
+                f"target group {tg.name} forwards to port {tg.port}, but there is no gateway "
+                f"Service {gw.namespace}/{gw.name} whose nodePort it could be",
+            )
+        return
+    http, status = service.port_named(HTTP_PORT_NAME), service.port_named(STATUS_PORT_NAME)
+    http_port = http.node_port if http else None
+    status_port = status.node_port if status else None
+    for tg in groups.forwarded:
+        health = tg.effective_health_check_port
+        problems = []
+        if tg.port != http_port:
+            problems.append(
+                f"forwards to port {tg.port}, but the {HTTP_PORT_NAME} nodePort of "
+                f"{service.meta} is {http_port}"
+            )
+        if health != status_port:
+            problems.append(
+                f"health-checks port {health}, but the {STATUS_PORT_NAME} nodePort of "
+                f"{service.meta} is {status_port}"
+            )
+        if problems:
+            yield failed(tg.arn, f"target group {tg.name} " + "; ".join(problems) + service.meta.at)
+        else:
+            yield passed(
+                tg.arn,
+                f"target group {tg.name} forwards to port {tg.port} and health-checks port "
+                f"{health}: the {HTTP_PORT_NAME} and {STATUS_PORT_NAME} nodePorts of "
+                f"{service.meta}",
+            )

@@ -1,0 +1,1 @@
+"""The reference Kubernetes manifests, rendered from the design (``refarch manifests render``)."""
