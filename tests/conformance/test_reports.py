@@ -237,6 +237,38 @@ def test_text_puts_failures_first_and_ends_with_the_summary() -> None:
     ]
 
 
+def test_text_says_how_to_fix_each_failing_check() -> None:
+    text = RENDERERS["text"](REPORT)
+    spec = REGISTRY.get("eks_endpoint_private")
+    fix = text[text.index("to fix eks_endpoint_private") :]
+    assert spec.title in fix
+    assert spec.remediation.terraform is not None
+    assert spec.remediation.terraform.split()[0] in fix
+    assert "to fix vpc_flow_logs_enabled" not in text  # an error's fix is the permission
+
+
+def test_text_lists_passes_once_per_check() -> None:
+    many = tuple(
+        Finding(
+            "kms_key_rotation_enabled", Status.PASS, f"arn:aws:kms:k{i}", "rotates", Severity.MEDIUM
+        )
+        for i in range(3)
+    )
+    report = ReportContext(
+        result=RunResult(
+            findings=many,
+            checks=(REGISTRY.get("kms_key_rotation_enabled"),),
+            collections=(),
+            seconds=0.1,
+        ),
+        registry=REGISTRY,
+    )
+    text = RENDERERS["text"](report)
+    assert text.count("kms_key_rotation_enabled") == 1
+    assert "3 resources" in text
+    assert "arn:aws:kms:k0" not in text
+
+
 def test_stats_show_each_operation_and_the_wall_time() -> None:
     stats = CallStats()
     stats.of("elbv2", "DescribeLoadBalancers").calls = 1

@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from eks_refarch.conformance.aws.context import CallStats
-from eks_refarch.conformance.model import Status
+from eks_refarch.conformance.model import Finding, Status
 from eks_refarch.conformance.report.context import STATUS_ORDER, ReportContext
+from eks_refarch.conformance.report.remediation import remediation_text
 
 STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.ERROR: "yellow", Status.SKIP: "dim"}
 WIDTH = 140
@@ -22,6 +25,8 @@ def _console(buffer: io.StringIO, color: bool) -> Console:
 
 
 def render_text(report: ReportContext, *, color: bool = False) -> str:
+    """Failures, errors and skips in full, then how to fix each failing check; passes as
+    one line per check, since a reader acts on what differs, not on what matches."""
     buffer = io.StringIO()
     console = _console(buffer, color)
     for status in STATUS_ORDER:
@@ -36,12 +41,19 @@ def render_text(report: ReportContext, *, color: bool = False) -> str:
         )
         table.add_column("check", style=STYLE[status], no_wrap=True)
         table.add_column("severity")
-        table.add_column("resource", overflow="fold", max_width=50)
-        table.add_column("message", overflow="fold")
-        for f in findings:
-            table.add_row(f.check, f.severity.value, f.resource, f.message)
+        if status is Status.PASS:
+            table.add_column("resources", overflow="fold")
+            for check_id, passes in _grouped(findings).items():
+                table.add_row(check_id, passes[0].severity.value, _resources(passes))
+        else:
+            table.add_column("resource", overflow="fold", max_width=50)
+            table.add_column("message", overflow="fold")
+            for f in findings:
+                table.add_row(f.check, f.severity.value, f.resource, f.message)
         console.print(table)
         console.print()
+        if status is Status.FAIL:
+            _print_fixes(console, report, findings)
     summary = Table(title="summary", title_justify="left")
     for status in (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP):
         summary.add_column(status.value, justify="right", style=STYLE[status])
@@ -55,6 +67,29 @@ def render_text(report: ReportContext, *, color: bool = False) -> str:
     )
     console.print(summary)
     return buffer.getvalue()
+
+
+def _grouped(findings: list[Finding]) -> dict[str, list[Finding]]:
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.check, []).append(f)
+    return groups
+
+
+def _resources(findings: list[Finding]) -> str:
+    if len(findings) == 1:
+        return findings[0].resource
+    return f"{len(findings)} resources"
+
+
+def _print_fixes(console: Console, report: ReportContext, findings: list[Finding]) -> None:
+    for check_id in _grouped(findings):
+        spec = report.registry.get(check_id)
+        body = Text()
+        body.append(spec.title + "\n", style="bold")
+        body.append(remediation_text(spec))
+        console.print(Panel(body, title=f"to fix {check_id}", title_align="left", expand=True))
+    console.print()
 
 
 def render_stats(stats: CallStats, wall_seconds: float, *, color: bool = False) -> str:
