@@ -9,7 +9,14 @@ import click
 import pytest
 
 from eks_refarch.conformance.cli import check
-from eks_refarch.conformance.model import Remediation, Result, Severity, Source, passed
+from eks_refarch.conformance.model import (
+    CheckText,
+    Remediation,
+    Result,
+    Severity,
+    Source,
+    passed,
+)
 from eks_refarch.conformance.registry import Registry, load_builtin_checks
 from eks_refarch.design import Design
 from eks_refarch.site import cli_docs, decisions, facts, markdown
@@ -41,6 +48,7 @@ def _registry_with_checks_for(*adr_ids: str) -> Registry:
             references=["https://example.com/"],
             decision=adr_id,
             needs=[Widgets],
+            ja=CheckText(title="ウィジェットが設計どおり", rationale="", steps="直してください。"),
         )(rule)
     return registry
 
