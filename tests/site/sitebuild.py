@@ -20,20 +20,32 @@ LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
 
 
-def build(dest: Path, *, config: Path = REPO / "mkdocs.yml", design: Path | None = None) -> str:
+def build(
+    dest: Path,
+    *,
+    config: Path = REPO / "mkdocs.yml",
+    design: Path | None = None,
+    manifests: Path | None = None,
+) -> str:
     """`mkdocs build --strict` into ``dest``; returns the build log, fails with it."""
-    result = run_build(dest, config=config, design=design)
+    result = run_build(dest, config=config, design=design, manifests=manifests)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout + result.stderr
 
 
 def run_build(
-    dest: Path, *, config: Path = REPO / "mkdocs.yml", design: Path | None = None
+    dest: Path,
+    *,
+    config: Path = REPO / "mkdocs.yml",
+    design: Path | None = None,
+    manifests: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """The build, with the design file and the manifests folder replaced where given."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    env.pop("REFARCH_DESIGN", None)
-    if design is not None:
-        env["REFARCH_DESIGN"] = str(design)
+    for name, path in (("REFARCH_DESIGN", design), ("REFARCH_MANIFESTS", manifests)):
+        env.pop(name, None)
+        if path is not None:
+            env[name] = str(path)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(dest)],
         capture_output=True,

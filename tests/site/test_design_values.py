@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from eks_refarch.design import Design
+from eks_refarch.design import Design, load
+from eks_refarch.manifests.render import render, write
 from tests.helpers import SHIPPED_DESIGN, replace_once
 from tests.site import sitebuild
 
@@ -28,15 +29,21 @@ def _pages_showing(site: Path, value: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def changed_site(tmp_path_factory: pytest.TempPathFactory, design: Design) -> Path:
-    """The site built from a copy of the design whose gateway http nodePort is changed."""
+    """The site built from a copy of the design whose gateway http nodePort is changed.
+
+    Its manifests are rendered again from the changed design, as `make manifests` would
+    after such a change, so the manifests page and the example report follow it too.
+    """
     old = design.mesh.ingress_gateway.node_ports.http
     text = replace_once(
         SHIPPED_DESIGN.read_text(encoding="utf-8"), f"http: {old}", f"http: {NEW_HTTP_NODE_PORT}"
     )
-    copy = tmp_path_factory.mktemp("design") / "architecture.yaml"
+    folder = tmp_path_factory.mktemp("design")
+    copy = folder / "architecture.yaml"
     copy.write_text(text, encoding="utf-8")
+    write(render(load(copy)), folder / "manifests")
     dest = tmp_path_factory.mktemp("changed-site")
-    sitebuild.build(dest, design=copy)
+    sitebuild.build(dest, design=copy, manifests=folder / "manifests")
     return dest
 
 
@@ -50,6 +57,10 @@ def test_changing_the_http_node_port_changes_every_page_that_shows_it(
         "/en/application-domain/",
         "/aws-architecture/",
         "/en/aws-architecture/",
+        "/gitops-manifests/",
+        "/en/gitops-manifests/",
+        "/conformance/example-report/",
+        "/en/conformance/example-report/",
         "/assets/diagrams/ja/app-domain.svg",
         "/assets/diagrams/en/app-domain.svg",
     } <= before

@@ -9,7 +9,14 @@ import click
 import pytest
 
 from eks_refarch.conformance.cli import check
-from eks_refarch.conformance.model import Remediation, Result, Severity, Source, passed
+from eks_refarch.conformance.model import (
+    CheckText,
+    Remediation,
+    Result,
+    Severity,
+    Source,
+    passed,
+)
 from eks_refarch.conformance.registry import Registry, load_builtin_checks
 from eks_refarch.design import Design
 from eks_refarch.site import cli_docs, decisions, facts, markdown
@@ -41,12 +48,17 @@ def _registry_with_checks_for(*adr_ids: str) -> Registry:
             references=["https://example.com/"],
             decision=adr_id,
             needs=[Widgets],
+            ja=CheckText(title="ウィジェットが設計どおり", rationale="", steps="直してください。"),
         )(rule)
     return registry
 
 
+def _link(target: str) -> str:
+    return f"../{target}"
+
+
 def test_checks_section_says_so_when_no_check_enforces_a_decision() -> None:
-    section = decisions.checks_section((), "en")
+    section = decisions.checks_section((), "en", _link)
     assert section.startswith("## Checks that enforce this decision\n")
     assert "No conformance check enforces this decision yet." in section
 
@@ -55,11 +67,16 @@ def test_a_decision_lists_exactly_the_registered_checks_that_name_it() -> None:
     registry = _registry_with_checks_for("ADR-0002", "ADR-0005", "ADR-0002")
     checks = decisions.enforcing_checks("ADR-0002", registry)
     assert [c.id for c in checks] == ["widget_number0_matches", "widget_number2_matches"]
-    section = decisions.checks_section(checks, "ja")
+    section = decisions.checks_section(checks, "ja", _link)
     assert section.startswith("## この決定を検証するチェック\n")
-    assert "- `widget_number0_matches`: The widgets match the design." in section
-    assert "- `widget_number2_matches`: The widgets match the design." in section
+    assert (
+        "- [`widget_number0_matches`](../conformance/checks/widget_number0_matches.md): "
+        "ウィジェットが設計どおり" in section
+    )
+    assert "[`widget_number2_matches`](../conformance/checks/widget_number2_matches.md)" in section
     assert "まだありません" not in section
+    english = decisions.checks_section(checks, "en", _link)
+    assert "): The widgets match the design." in english
     assert decisions.enforcing_checks("ADR-0001", registry) == ()
 
 

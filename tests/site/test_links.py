@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
+from eks_refarch.conformance.registry import load_builtin_checks
 from tests.helpers import REPO
 from tests.site import sitebuild
 
@@ -35,9 +38,12 @@ def broken_links(site: Path) -> list[str]:
             where = f"{html.relative_to(site)}: {link}"
             if target is None:
                 problems.append(f"{where}: no such file")
-            elif resolved.fragment and target.suffix == ".html":
-                if unquote(resolved.fragment) not in sitebuild.parse(target).ids:
-                    problems.append(f"{where}: no anchor #{unquote(resolved.fragment)}")
+            elif (
+                resolved.fragment
+                and target.suffix == ".html"
+                and unquote(resolved.fragment) not in sitebuild.parse(target).ids
+            ):
+                problems.append(f"{where}: no anchor #{unquote(resolved.fragment)}")
     return problems
 
 
@@ -68,13 +74,32 @@ def _sources_of(url: str) -> set[str]:
     return {f"{lang}/{path}.md", f"{lang}/{path}/index.md"}
 
 
+def _rule_module(url: str) -> str | None:
+    """For a check's catalog page, the rule module that declares the check, from the repo root."""
+    match = re.fullmatch(r"(?:/en)?/conformance/checks/([a-z0-9_]+)/", url)
+    if match is None:
+        return None
+    rule = load_builtin_checks().get(match.group(1)).rule
+    return Path(inspect.getsourcefile(rule) or "").relative_to(REPO).as_posix()
+
+
 def test_every_page_has_an_edit_link_to_its_own_source(site: Path) -> None:
+    """Written pages link to their Markdown; a check's page to the module declaring the check."""
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     edit_uri = config["edit_uri"]
+    repository = edit_uri.removesuffix("docs/")
     wrong = {}
+    generated = 0
     for url, html in sitebuild.pages(site).items():
         links = sitebuild.parse(html).edit_links
+        module = _rule_module(url)
+        if module is not None:
+            generated += 1
+            if links != [repository + module] or not (REPO / module).is_file():
+                wrong[url] = links
+            continue
         source = links[0].removeprefix(edit_uri) if len(links) == 1 else None
         if source not in _sources_of(url) or not (REPO / "docs" / source).is_file():
             wrong[url] = links
     assert not wrong, wrong
+    assert generated == 2 * len(load_builtin_checks().checks())

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from eks_refarch.conformance.model import CheckSpec
+from eks_refarch.conformance.registry import load_builtin_checks
 from tests.helpers import REPO, SHIPPED_DESIGN, replace_once
 from tests.site import sitebuild
 
@@ -16,11 +18,21 @@ def project(tmp_path: Path) -> Path:
     """A copy of the site's sources that a test may break; returns its mkdocs.yml."""
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copy(SHIPPED_DESIGN, tmp_path / "architecture.yaml")
-    for tree in ("docs", "diagrams"):
+    for tree in ("docs", "diagrams", "manifests"):
         shutil.copytree(REPO / tree, tmp_path / tree)
     (tmp_path / "scripts").mkdir()
     shutil.copy(REPO / "scripts/gen_site_diagrams.py", tmp_path / "scripts")
+    # The diagrams and the example report are cached by a digest of their inputs, so the
+    # copy may share the project's cache: an entry it finds there was made from the same
+    # inputs, and whatever the test changes misses it.
+    (REPO / ".cache").mkdir(exist_ok=True)
+    (tmp_path / ".cache").symlink_to(REPO / ".cache", target_is_directory=True)
     return tmp_path / "mkdocs.yml"
+
+
+@pytest.fixture
+def checks() -> tuple[CheckSpec, ...]:
+    return load_builtin_checks().checks()
 
 
 def test_the_unbroken_copy_builds(project: Path) -> None:
@@ -52,6 +64,30 @@ def test_a_decision_without_a_record_in_one_language_fails_the_build(project: Pa
     (project.parent / "docs/en/decisions/adr-0004.md").unlink()
     log = _fails(project)
     assert "ADR-0004 has no page: write docs/en/decisions/adr-0004.md" in log
+
+
+def test_a_written_page_for_a_name_that_is_no_check_fails_the_build(project: Path) -> None:
+    page = project.parent / "docs/en/conformance/checks/vpc_is_lovely.md"
+    page.write_text("# vpc_is_lovely\n", encoding="utf-8")
+    log = _fails(project)
+    assert "docs/en/conformance/checks/vpc_is_lovely.md: is in the check catalog" in log
+    assert "no check 'vpc_is_lovely' is registered" in log
+
+
+def test_a_written_page_for_a_check_fails_the_build_the_page_is_generated(
+    project: Path, checks: tuple[CheckSpec, ...]
+) -> None:
+    check_id = checks[0].id
+    page = project.parent / f"docs/ja/conformance/checks/{check_id}.md"
+    page.write_text(f"# {check_id}\n", encoding="utf-8")
+    log = _fails(project)
+    assert f"docs/ja/conformance/checks/{check_id}.md: the page of {check_id} is generated" in log
+
+
+def test_a_missing_manifests_folder_fails_the_build(project: Path) -> None:
+    shutil.rmtree(project.parent / "manifests")
+    log = _fails(project)
+    assert "the manifests folder does not exist" in log
 
 
 def test_a_malformed_comparison_file_fails_the_build_naming_file_line_and_field(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from eks_refarch.design import Design
 from eks_refarch.site.decisions import page_of
 from tests.helpers import REPO
@@ -49,3 +51,31 @@ def test_each_page_has_the_same_headings_in_both_languages(site: Path) -> None:
         if ja != en:
             different[url] = (ja, en)
     assert not different, different
+
+
+# What the conformance page must explain for each source, in both languages: the real
+# options of `refarch check` and the ways to reach nodes.
+HOW_TO = (
+    "--kubeconfig",
+    "--context",
+    "--manifests",
+    "--hosts",
+    "ssh://",
+    "paramiko://",
+    "local://",
+    "ProxyCommand",
+    "AWS-StartSSHSession",
+    "/configz",
+    "nodes/proxy",
+)
+
+
+@pytest.mark.parametrize("lang", sitebuild.LANGS)
+def test_the_conformance_page_explains_every_source_and_no_unreleased_option(
+    site: Path, lang: str
+) -> None:
+    url = "/conformance/" if lang == sitebuild.DEFAULT_LANG else f"/{lang}/conformance/"
+    text = sitebuild.parse(sitebuild.pages(site)[url]).visible_text
+    assert [term for term in HOW_TO if term not in text] == []
+    assert "not in this release" not in text
+    assert "このリリースにはまだありません" not in text

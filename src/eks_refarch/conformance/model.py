@@ -45,6 +45,19 @@ class Remediation:
 
 
 @dataclass(frozen=True)
+class CheckText:
+    """A check's reader-facing text in Japanese: its title, why it matters, how to fix it.
+
+    The English text lives in the rule's docstring and its Remediation; Terraform and
+    Kubernetes attribute names are the same in every language and are not repeated here.
+    """
+
+    title: str
+    rationale: str  # empty exactly when the English rationale is empty
+    steps: str
+
+
+@dataclass(frozen=True)
 class Result:
     """What a rule says about one resource; the runner turns it into a Finding."""
 
@@ -86,8 +99,17 @@ class CheckSpec:
     decision: str
     needs: tuple[type[Any], ...]
     sources: frozenset[Source]
+    ja: CheckText
     rule: Rule = field(compare=False, repr=False)
     module: str = ""
+
+    def text(self, lang: str) -> CheckText:
+        """The title, rationale and remediation steps in ``lang``: ``en`` or ``ja``."""
+        if lang == "en":
+            return CheckText(self.title, self.rationale, self.remediation.steps)
+        if lang == "ja":
+            return self.ja
+        raise ValueError(f"check {self.id}: no text in language {lang!r} (en, ja)")
 
 
 @dataclass(frozen=True)

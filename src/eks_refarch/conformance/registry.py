@@ -1,9 +1,10 @@
 """The check and collector registries: metadata declared once, next to the code.
 
 A check's id is its rule function's name, its title the docstring's first line and its
-rationale the rest. A collector declares the fact type it returns (its return
-annotation), the source it reads and the permissions it uses; the IAM policy and the
-Kubernetes ClusterRole are derived from those declarations.
+rationale the rest; ``ja=CheckText(...)`` gives the same title, rationale and remediation
+steps in Japanese, for the Japanese pages of the site. A collector declares the fact
+type it returns (its return annotation), the source it reads and the permissions it
+uses; the IAM policy and the Kubernetes ClusterRole are derived from those declarations.
 """
 
 from __future__ import annotations
@@ -17,12 +18,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from eks_refarch.conformance.model import CheckSpec, Remediation, Result, Severity, Source
+from eks_refarch.conformance.model import (
+    CheckSpec,
+    CheckText,
+    Remediation,
+    Result,
+    Severity,
+    Source,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 CHECK_ID = re.compile(r"[a-z0-9]+(_[a-z0-9]+){2,}")
 ADR_ID = re.compile(r"ADR-\d{4}")
+# Hiragana, katakana or a CJK ideograph: English pasted into ja= has none of them.
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class Registry:
         references: Iterable[str],
         decision: str,
         needs: Iterable[type[Any]],
+        # Required: None only so that a missing one fails naming the check, not the call.
+        ja: CheckText | None = None,
     ) -> Callable[[F], F]:
         """Register a rule ``(facts, design) -> Iterable[Result]`` as a check."""
         needed = tuple(needs)
@@ -74,6 +86,7 @@ class Registry:
                 raise ValueError(f"check {check_id!r} needs at least one fact type")
             if not refs:
                 raise ValueError(f"check {check_id!r} needs at least one reference URL")
+            japanese = _require_japanese(check_id, ja, english_rationale=rationale.strip())
             self._checks[check_id] = CheckSpec(
                 id=check_id,
                 title=title.strip(),
@@ -84,6 +97,7 @@ class Registry:
                 decision=decision,
                 needs=needed,
                 sources=frozenset(),  # resolved from collectors once all are registered
+                ja=japanese,
                 rule=func,
                 module=func.__module__,
             )
@@ -132,6 +146,25 @@ class Registry:
 
     def __contains__(self, check_id: object) -> bool:
         return check_id in self._checks
+
+
+def _require_japanese(check_id: str, ja: CheckText | None, *, english_rationale: str) -> CheckText:
+    if ja is None:
+        raise ValueError(
+            f"check {check_id!r} needs its Japanese text: "
+            "ja=CheckText(title=..., rationale=..., steps=...)"
+        )
+    for name in ("title", "steps"):
+        if not JAPANESE.search(getattr(ja, name)):
+            raise ValueError(f"check {check_id!r}: ja.{name} must be written in Japanese")
+    if bool(english_rationale) != bool(ja.rationale.strip()):
+        raise ValueError(
+            f"check {check_id!r}: ja.rationale must be given exactly when the docstring "
+            "has a rationale"
+        )
+    if ja.rationale and not JAPANESE.search(ja.rationale):
+        raise ValueError(f"check {check_id!r}: ja.rationale must be written in Japanese")
+    return ja
 
 
 REGISTRY = Registry()

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from eks_refarch.design.model import Model, Name, Str, Text
+from eks_refarch.design.model import Model, Name, Text
 from eks_refarch.errors import Problem, UserInputError
 from eks_refarch.site.markdown import table
 from eks_refarch.yamlio import load_document
@@ -44,7 +44,11 @@ class Comparison(Model):
                 raise PydanticCustomError(
                     "cells",
                     "criterion {criterion!r}: expected cells for exactly {expected}, found {found}",
-                    {"criterion": criterion.id, "expected": expected, "found": list(criterion.cells)},
+                    {
+                        "criterion": criterion.id,
+                        "expected": expected,
+                        "found": list(criterion.cells),
+                    },
                 )
         return self
 

@@ -4,27 +4,69 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
+from eks_refarch.conformance.model import CheckSpec, Source
+from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.conformance.runner import RunResult
 from eks_refarch.design import Design, load
-from eks_refarch.design.model import NODE_PORT_MAX, NODE_PORT_MIN, Text
+from eks_refarch.design.model import NODE_PORT_MAX, NODE_PORT_MIN, Component, Text
 from eks_refarch.rendering import VIEWS
-from eks_refarch.site import alternatives, cli_docs, decisions, diagrams, facts
+from eks_refarch.site import (
+    alternatives,
+    catalog,
+    cli_docs,
+    decisions,
+    diagrams,
+    facts,
+    gitops,
+    report,
+)
 from eks_refarch.site.markdown import code, code_list, lang_of, page_path, relative_link
+from eks_refarch.site.repository import Repository
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where the site's sources are, and how the repository shows them."""
+
+    design: Path
+    comparison: Path
+    manifests: Path
+    design_name: str  # as the pages name them, from the project root
+    manifests_name: str
+    repository: Repository
+    root: Path  # the project: mkdocs.yml's folder, where .cache lives
 
 
 @dataclass(frozen=True)
 class SiteData:
     """Everything the pages are generated from, read once per build."""
 
+    inputs: Inputs
     design: Design
     comparison: alternatives.Comparison
+    registry: Registry
+    manifests: tuple[gitops.ManifestFile, ...]
 
     @classmethod
-    def load(cls, design_path: Path, comparison_path: Path) -> SiteData:
-        return cls(design=load(design_path), comparison=alternatives.load(comparison_path))
+    def load(cls, inputs: Inputs) -> SiteData:
+        return cls(
+            inputs=inputs,
+            design=load(inputs.design),
+            comparison=alternatives.load(inputs.comparison),
+            registry=load_builtin_checks(),
+            manifests=gitops.load(inputs.manifests),
+        )
+
+    @cached_property
+    def example_run(self) -> tuple[RunResult, report.Fingerprint]:
+        """The demo's findings, run (or read from the cache) when a page first asks."""
+        return report.cached_run(
+            self.design, self.inputs.design, self.inputs.manifests, self.inputs.root
+        )
 
 
 def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
@@ -51,7 +93,8 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         return decisions.header(_this_decision(), lang)
 
     def adr_checks() -> str:
-        return decisions.checks_section(decisions.enforcing_checks(_this_decision().id), lang)
+        checks = decisions.enforcing_checks(_this_decision().id, data.registry)
+        return decisions.checks_section(checks, lang, link)
 
     def adr_components() -> str:
         return decisions.components_table(design, _this_decision(), lang)
@@ -61,6 +104,40 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         if decision is None:
             raise ValueError("only a decision record page can use adr_header() or adr_checks()")
         return decision
+
+    def check_page() -> str:
+        spec = _this_check()
+        adr_ref = decisions.reference(design.decision(spec.decision), lang, link)
+        return catalog.page(spec, data.registry, lang, link, adr_ref)
+
+    def _this_check() -> CheckSpec:
+        spec = catalog.check_of_page(path, data.registry)
+        if spec is None:
+            raise ValueError("only a check's catalog page can use check_page()")
+        return spec
+
+    def example_report() -> str:
+        result, _ = data.example_run
+        return report.render(result, data.registry, lambda c: link(catalog.page_of(c)))
+
+    def example_report_inputs() -> str:
+        _, inputs = data.example_run
+        names = data.inputs
+        return report.provenance(inputs, names.design_name, names.manifests_name, lang)
+
+    def manifest_block(path: str, kind: str | None = None) -> str:
+        return gitops.block(data.manifests, data.inputs.manifests_name, path, kind)
+
+    def component(concern: str) -> Component:
+        """The one platform component of a concern: ``component('gitops').title``."""
+        found = [c for c in design.platform.components if c.concern == concern]
+        if len(found) != 1:
+            raise ValueError(f"the design has {len(found)} components of concern {concern!r}")
+        return found[0]
+
+    def repository_file(path: str) -> str:
+        """A link to a file of the repository, by its path from the repository root."""
+        return f"[{code(path)}]({data.inputs.repository.view_url(path)})"
 
     tables: dict[str, Callable[[], str]] = {
         name: partial(builder, design, lang, link) for name, builder in facts.TABLES.items()
@@ -87,5 +164,19 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "diagram": lambda view: diagrams.figure(view, lang, asset_link),
         "gallery": lambda: "\n\n".join(diagrams.figure(v, lang, asset_link) for v in VIEWS),
         "check_formats_table": lambda: cli_docs.formats_table(lang),
+        "check_page": check_page,
+        "check_catalog": lambda: catalog.index(data.registry, lang, link),
+        "cross_layer_checks": lambda: catalog.cross_layer_links(data.registry, lang, link),
+        "permissions_table": lambda source: catalog.permissions_table(
+            data.registry, Source(source), lang, link
+        ),
+        "example_report": example_report,
+        "example_report_inputs": example_report_inputs,
+        "manifests_table": lambda: gitops.files_table(
+            data.manifests, data.inputs.manifests_name, lang, data.inputs.repository.view_url
+        ),
+        "manifest_block": manifest_block,
+        "repository_file": repository_file,
+        "component": component,
         **tables,
     }

@@ -7,13 +7,14 @@ design; only its reasoning (context, decision, consequences) is written by hand.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from eks_refarch.conformance.model import CheckSpec
 from eks_refarch.conformance.registry import Registry, load_builtin_checks
 from eks_refarch.design import Design
 from eks_refarch.design.model import Decision
-from eks_refarch.site.markdown import code_list, relative_link, table
+from eks_refarch.site import catalog
+from eks_refarch.site.markdown import code, code_list, prose, relative_link, table
 
 DECISIONS_DIR = "decisions"
 _PAGE = re.compile(r"decisions/(adr-\d{4})\.md")
@@ -27,7 +28,10 @@ STATUS = {
 
 _TEXT = {
     "status": {"en": "Status", "ja": "状態"},
-    "governs": {"en": "Governs (paths in architecture.yaml)", "ja": "対象（architecture.yaml 内のパス）"},
+    "governs": {
+        "en": "Governs (paths in architecture.yaml)",
+        "ja": "対象（architecture.yaml 内のパス）",
+    },
     "id": {"en": "Decision", "ja": "決定"},
     "title": {"en": "Title", "ja": "タイトル"},
     "checks_heading": {
@@ -35,7 +39,10 @@ _TEXT = {
         "ja": "この決定を検証するチェック",
     },
     "component": {"en": "Component", "ja": "コンポーネント"},
-    "alternative": {"en": "AWS managed alternative considered", "ja": "検討した AWS マネージドの代替"},
+    "alternative": {
+        "en": "AWS managed alternative considered",
+        "ja": "検討した AWS マネージドの代替",
+    },
     "why": {"en": "Why this one", "ja": "選んだ理由"},
     "no_checks": {
         "en": "No conformance check enforces this decision yet. This list is generated from "
@@ -47,7 +54,7 @@ _TEXT = {
 
 
 def page_of(adr_id: str) -> str:
-    """The page of a decision, without language folder: ``ADR-0002`` -> ``decisions/adr-0002.md``."""
+    """A decision's page, without language folder: ``ADR-0002`` -> ``decisions/adr-0002.md``."""
     return f"{DECISIONS_DIR}/{adr_id.lower()}.md"
 
 
@@ -85,11 +92,14 @@ def header(decision: Decision, lang: str) -> str:
     )
 
 
-def checks_section(checks: Sequence[CheckSpec], lang: str) -> str:
-    """The generated section listing the checks that enforce a decision."""
+def checks_section(checks: Sequence[CheckSpec], lang: str, link: Callable[[str], str]) -> str:
+    """The checks that enforce a decision, each linked to its catalog page, titled in ``lang``."""
     lines = [f"## {_TEXT['checks_heading'][lang]}", ""]
     if checks:
-        lines += [f"- `{c.id}`: {c.title}" for c in checks]
+        lines += [
+            f"- [{code(c.id)}]({link(catalog.page_of(c.id))}): {prose(c.text(lang).title)}"
+            for c in checks
+        ]
     else:
         lines.append(_TEXT["no_checks"][lang])
     return "\n".join(lines)
@@ -104,6 +114,11 @@ def components_table(design: Design, decision: Decision, lang: str) -> str:
         [_TEXT["component"][lang], _TEXT["alternative"][lang], _TEXT["why"][lang]],
         [[c.title, c.managed_alternative, c.why[lang]] for c in chosen],
     )
+
+
+def reference(decision: Decision, lang: str, link: Callable[[str], str]) -> str:
+    """A link to a decision's page, with its id and title: ``[ADR-0002: title](...)``."""
+    return f"[{decision.id}: {decision.title[lang]}]({link(page_of(decision.id))})"
 
 
 def index_table(design: Design, from_page: str, lang: str) -> str:

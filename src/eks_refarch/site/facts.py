@@ -24,7 +24,10 @@ _H = {
     "concern": {"en": "Concern", "ja": "関心事"},
     "namespace": {"en": "Namespace", "ja": "名前空間"},
     "workload": {"en": "Workload", "ja": "ワークロード"},
-    "alternative": {"en": "AWS managed alternative considered", "ja": "検討した AWS マネージドの代替"},
+    "alternative": {
+        "en": "AWS managed alternative considered",
+        "ja": "検討した AWS マネージドの代替",
+    },
     "why": {"en": "Why this one", "ja": "選んだ理由"},
     "decision": {"en": "Decision", "ja": "決定"},
     "service": {"en": "Microservice", "ja": "マイクロサービス"},

@@ -20,7 +20,7 @@ def lang_of(src_uri: str) -> str:
 
 
 def page_path(src_uri: str) -> str:
-    """A page's path without its language folder: ``en/decisions/index.md`` -> ``decisions/index.md``."""
+    """The path without language folder: ``en/decisions/index.md`` -> ``decisions/index.md``."""
     return str(PurePosixPath(*PurePosixPath(src_uri).parts[1:]))
 
 
@@ -43,6 +43,18 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
             raise ValueError(f"a row has {len(row)} cells for {len(headers)} headers: {row!r}")
         lines.append("| " + " | ".join(cell(c) for c in row) + " |")
     return "\n".join(lines)
+
+
+# Characters that Markdown would read as markup in text copied from the check registry:
+# "<file>" would become an HTML tag, "[*]" or "*" emphasis or a link.
+_PROSE_ESCAPES = str.maketrans(
+    {"<": "&lt;", ">": "&gt;", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "`": "\\`"}
+)
+
+
+def prose(text: str) -> str:
+    """Plain text shown as written: one paragraph, no Markdown markup taken from it."""
+    return " ".join(text.split()).translate(_PROSE_ESCAPES)
 
 
 def code(text: object) -> str:

@@ -3,11 +3,17 @@
 A page writes ``{{ gw.node_ports.http }}`` where it would otherwise type a number, so a
 change to architecture.yaml reaches every page on the next build. Undefined names fail
 the build, naming the page. The design file is ``design`` in mkdocs.yml unless the
-environment variable REFARCH_DESIGN names another (the tests build from altered copies).
+environment variable REFARCH_DESIGN names another, and the manifests folder likewise
+``manifests`` or REFARCH_MANIFESTS (the tests build from altered copies).
+
+The check catalog's pages have no source file: the plugin adds one page per registered
+check to both language folders, each a call of ``check_page()``, and points its edit
+link at the rule module that declares the check.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from pathlib import Path
@@ -20,16 +26,19 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from eks_refarch.design import Design, load
 from eks_refarch.errors import UserInputError
-from eks_refarch.site import decisions, diagrams
-from eks_refarch.site.context import SiteData, page_globals
+from eks_refarch.site import catalog, decisions, diagrams
+from eks_refarch.site.context import Inputs, SiteData, page_globals
 from eks_refarch.site.markdown import LANGS, lang_of, page_path
+from eks_refarch.site.repository import Repository
 
 DESIGN_ENV = "REFARCH_DESIGN"
+MANIFESTS_ENV = "REFARCH_MANIFESTS"
+# The whole source of a generated check page: the page is drawn from the registry.
+CHECK_PAGE_SOURCE = "{{ check_page() }}\n"
 
 # Material fetches "sitemap.xml" relative to every <link rel="alternate" hreflang> in the
 # head, expecting language roots there. The i18n plugin points them at the translated
@@ -42,12 +51,15 @@ _HREFLANG_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^
 class RefarchConfig(base.Config):  # type: ignore[no-untyped-call]
     design = c.Type(str, default="architecture.yaml")
     alternatives = c.Type(str, default="docs/data/compute-alternatives.yaml")
+    manifests = c.Type(str, default="manifests")
     decisions_section = c.Type(str)
+    checks_section = c.Type(str)
 
 
 class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self._data: SiteData | None = None
+        self._generated: set[str] = set()
         self._jinja = jinja2.Environment(
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
         )
@@ -57,44 +69,92 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
         root = Path(config.config_file_path).parent
         return Path(os.environ.get(DESIGN_ENV) or root / self.config.design)
 
-    def _paths(self, config: MkDocsConfig) -> tuple[Path, Path]:
+    def _inputs(self, config: MkDocsConfig) -> Inputs:
         root = Path(config.config_file_path).parent
-        return self.design_file(config), root / self.config.alternatives
+        docs = Path(config.docs_dir).relative_to(root).as_posix()
+        try:
+            repository = Repository.from_edit_uri(config.edit_uri or "", docs)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        return Inputs(
+            design=self.design_file(config),
+            comparison=root / self.config.alternatives,
+            manifests=Path(os.environ.get(MANIFESTS_ENV) or root / self.config.manifests),
+            design_name=self.config.design,
+            manifests_name=self.config.manifests,
+            repository=repository,
+            root=root,
+        )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        design_path, alternatives_path = self._paths(config)
         try:
-            self._data = SiteData.load(design_path, alternatives_path)
+            self._data = SiteData.load(self._inputs(config))
         except UserInputError as exc:
             raise PluginError("\n".join(str(p) for p in exc.problems)) from None
-        config.nav = _with_decision_pages(
-            config.nav, self.config.decisions_section, self._data.design
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        decision_pages = [decisions.page_of(d.id) for d in self._data.design.decisions]
+        nav = _with_pages(config.nav, self.config.decisions_section, decision_pages)
+        config.nav = _with_pages(
+            nav, self.config.checks_section, catalog.pages(self._data.registry)
         )
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        design = self._site().design
+        data = self._site()
         present: dict[str, set[str]] = {lang: set() for lang in LANGS}
         for file in files.documentation_pages():
+            path = page_path(file.src_uri)
             try:
-                decision = decisions.decision_of_page(page_path(file.src_uri), design)
+                decision = decisions.decision_of_page(path, data.design)
+                check = catalog.check_of_page(path, data.registry)
             except ValueError as exc:
                 raise PluginError(f"docs/{file.src_uri}: {exc}") from None
             if decision is not None:
                 present[lang_of(file.src_uri)].add(decision.id)
+            if check is not None:
+                raise PluginError(
+                    f"docs/{file.src_uri}: the page of {check.id} is generated from the check "
+                    "registry; write its text beside the rule, not here"
+                )
         for lang, ids in present.items():
-            for decision in design.decisions:
+            for decision in data.design.decisions:
                 if decision.id not in ids:
                     raise PluginError(
                         f"{decision.id} has no page: write docs/{lang}/"
                         f"{decisions.page_of(decision.id)}"
                     )
+        return self._with_check_pages(files, config)
+
+    def _with_check_pages(self, files: Files, config: MkDocsConfig) -> Files:
+        """One page per check in each language folder, as if written in docs/.
+
+        The i18n plugin, which runs after this one, only places files that claim to live
+        in docs/; their content comes from on_page_read_source.
+        """
+        for lang in LANGS:
+            for path in catalog.pages(self._site().registry):
+                src_uri = f"{lang}/{path}"
+                self._generated.add(src_uri)
+                files.append(
+                    File(
+                        src_uri,
+                        config.docs_dir,
+                        config.site_dir,
+                        config.use_directory_urls,
+                    )
+                )
         return files
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        return CHECK_PAGE_SOURCE if page.file.src_uri in self._generated else None
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         src = page.file.src_uri
+        if src in self._generated:
+            page.edit_url = self._rule_edit_url(page_path(src))
         try:
             template = self._jinja.from_string(markdown)
             return template.render(page_globals(self._site(), src))
@@ -110,10 +170,21 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        for path in self._paths(config):
+        inputs = self._inputs(config)
+        for path in (inputs.design, inputs.comparison, inputs.manifests):
             server.watch(str(path))
         server.watch(str(Path(config.config_file_path).parent / diagrams.VIEWS_DIR))
         return server
+
+    def _rule_edit_url(self, path: str) -> str | None:
+        """The edit link of a check's page: the rule module that declares the check."""
+        data = self._site()
+        spec = catalog.check_of_page(path, data.registry)
+        source = inspect.getsourcefile(spec.rule) if spec is not None else None
+        root = data.inputs.root.resolve()
+        if source is None or not Path(source).resolve().is_relative_to(root):
+            return None  # an installed package: its source is not in this repository
+        return data.inputs.repository.edit_url(Path(source).resolve().relative_to(root).as_posix())
 
     def _site(self) -> SiteData:
         if self._data is None:
@@ -121,15 +192,25 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
         return self._data
 
 
-def _with_decision_pages(nav: Any, section: str, design: Design) -> Any:
-    """The nav with one entry per design decision appended to the decisions section.
+def _with_pages(nav: Any, section: str, pages: tuple[str, ...] | list[str]) -> Any:
+    """The nav with the given pages appended to the section of that title, at any depth.
 
     Idempotent, because the i18n plugin runs the build (and so on_config) once per language.
     """
-    pages = [decisions.page_of(d.id) for d in design.decisions]
-    for item in nav or []:
-        if isinstance(item, dict) and section in item:
-            entries = [e for e in item[section] if e not in pages]
-            item[section] = entries + pages
-            return nav
-    raise PluginError(f"mkdocs.yml: the nav has no section {section!r} for the decision records")
+
+    def find(items: Any) -> list[Any] | None:
+        for item in items or []:
+            if isinstance(item, dict):
+                for title, children in item.items():
+                    if title == section and isinstance(children, list):
+                        return children
+                    found = find(children) if isinstance(children, list) else None
+                    if found is not None:
+                        return found
+        return None
+
+    entries = find(nav)
+    if entries is None:
+        raise PluginError(f"mkdocs.yml: the nav has no section {section!r} for generated pages")
+    entries[:] = [e for e in entries if e not in pages] + list(pages)
+    return nav

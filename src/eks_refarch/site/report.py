@@ -1,0 +1,190 @@
+"""The example report: the embedded demo account and the shipped manifests, checked at build time.
+
+The run is the one `refarch demo provision` and `refarch check --endpoint-url URL
+--manifests manifests` make: a moto server on 127.0.0.1 provisioned exactly as the
+design says, the AWS checks against it, and the cluster checks, the cross-layer one
+included, against the manifests. It takes seconds, so its findings are cached under
+``.cache/site`` keyed by a fingerprint of everything that decides them: the design file,
+the manifests, the package's source and the emulator's version. A rebuild with the same
+inputs reads the cache; the page shows the fingerprint instead of a build time, so two
+builds of the same inputs publish the same page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import eks_refarch
+from eks_refarch.conformance.cli import write_atomically
+from eks_refarch.conformance.cluster.manifests import ManifestsSource
+from eks_refarch.conformance.model import Finding, Severity, Source, Status
+from eks_refarch.conformance.registry import Registry
+from eks_refarch.conformance.report import ReportContext
+from eks_refarch.conformance.report.markdown import render_markdown
+from eks_refarch.conformance.runner import RunResult, run
+from eks_refarch.demo.cli import demo_context
+from eks_refarch.demo.provision import provision
+from eks_refarch.demo.server import moto_server, require_loopback
+from eks_refarch.design import Design
+from eks_refarch.site.markdown import code, table
+
+CACHE_DIR = Path(".cache") / "site" / "example-report"
+# Entries kept: the shipped design's, and a few others (a test's changed copy, a design
+# being edited) without evicting it.
+CACHE_ENTRIES = 4
+TITLE = "Demo account and shipped manifests, as designed"
+# The libraries whose behaviour shapes the findings besides the package itself.
+DEPENDENCIES = ("moto", "boto3", "botocore")
+# Seeds moto's id generator, so that regenerating the report for changed inputs does
+# not also change every resource id in it.
+MOTO_SEED = 4242
+
+log = logging.getLogger("mkdocs.plugins.refarch")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the report was made from, each part as a SHA-256 digest."""
+
+    design: str
+    manifests: str
+    manifest_files: int
+    source: str
+    versions: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        parts = [self.design, self.manifests, self.source, *(f"{n}=={v}" for n, v in self.versions)]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _digest(root: Path, files: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for path in files:
+        sha.update(path.relative_to(root).as_posix().encode() + b"\0")
+        sha.update(path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+def _tree(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def fingerprint(design_path: Path, manifests_dir: Path) -> Fingerprint:
+    package = Path(eks_refarch.__file__).parent
+    manifests = _tree(manifests_dir)
+    return Fingerprint(
+        design=hashlib.sha256(design_path.read_bytes()).hexdigest(),
+        manifests=_digest(manifests_dir, manifests),
+        manifest_files=len(manifests),
+        source=_digest(package, _tree(package)),
+        versions=(
+            ("eks-refarch", metadata.version("eks-refarch")),
+            *((name, metadata.version(name)) for name in DEPENDENCIES),
+        ),
+    )
+
+
+def _seed(endpoint_url: str) -> None:
+    request = urllib.request.Request(
+        f"{require_loopback(endpoint_url)}/moto-api/seed?a={MOTO_SEED}", data=b"", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def run_demo(design: Design, manifests_dir: Path) -> RunResult:
+    """Provision the design into a fresh emulator on 127.0.0.1, then check it and the manifests."""
+    with moto_server() as url:
+        _seed(url)
+        provision(url, design)
+        return run(
+            design,
+            {
+                Source.AWS: demo_context(design, url),
+                Source.CLUSTER: ManifestsSource(manifests_dir),
+            },
+        )
+
+
+def _dump(result: RunResult) -> str:
+    return json.dumps(
+        {"seconds": result.seconds, "findings": [f.as_dict() for f in result.findings]},
+        indent=1,
+    )
+
+
+def _load(text: str) -> RunResult:
+    data = json.loads(text)
+    findings = tuple(
+        Finding(
+            check=f["check"],
+            status=Status(f["status"]),
+            resource=f["resource"],
+            message=f["message"],
+            severity=Severity(f["severity"]),
+        )
+        for f in data["findings"]
+    )
+    return RunResult(findings=findings, checks=(), collections=(), seconds=data["seconds"])
+
+
+def cached_run(
+    design: Design, design_path: Path, manifests_dir: Path, cache_root: Path
+) -> tuple[RunResult, Fingerprint]:
+    """The demo's findings for these inputs: from the cache, or run now and cached."""
+    inputs = fingerprint(design_path, manifests_dir)
+    cache = cache_root / CACHE_DIR
+    entry = cache / f"{inputs.key}.json"
+    if entry.is_file():
+        entry.touch()  # most recently used: the last to be evicted
+        return _load(entry.read_text(encoding="utf-8")), inputs
+    log.info("example report: running the demo account (inputs changed or no cache)")
+    result = run_demo(design, manifests_dir)
+    write_atomically(entry, _dump(result))
+    entries = sorted(cache.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in entries[CACHE_ENTRIES:]:
+        stale.unlink()
+    return result, inputs
+
+
+_T = {
+    "input": {"en": "Input", "ja": "入力"},
+    "digest": {"en": "SHA-256 or version", "ja": "SHA-256 またはバージョン"},
+    "design": {"en": "The design", "ja": "設計"},
+    "manifests": {"en": "The manifests ({n} files)", "ja": "マニフェスト（{n} ファイル）"},
+    "source": {"en": "The package's source", "ja": "パッケージのソース"},
+    "key": {"en": "Cache key (all of the above)", "ja": "キャッシュのキー（上のすべて）"},
+}
+
+
+def provenance(inputs: Fingerprint, design_name: str, manifests_name: str, lang: str) -> str:
+    """What the report was generated from: each input's digest, and the libraries' versions."""
+
+    def short(digest: str) -> str:
+        return code(digest[:16])
+
+    rows = [
+        [f"{_T['design'][lang]}: {code(design_name)}", short(inputs.design)],
+        [
+            f"{_T['manifests'][lang].format(n=inputs.manifest_files)}: {code(manifests_name)}",
+            short(inputs.manifests),
+        ],
+        [f"{_T['source'][lang]}: {code('eks_refarch')}", short(inputs.source)],
+        *([code(name), code(version)] for name, version in inputs.versions),
+        [_T["key"][lang], short(inputs.key)],
+    ]
+    return table([_T["input"][lang], _T["digest"][lang]], rows)
+
+
+def render(result: RunResult, registry: Registry, check_link: Callable[[str], str]) -> str:
+    """The report as part of a page: its title at level 2, each check id linked to its page."""
+    report = ReportContext(result=result, registry=registry, title=TITLE)
+    return render_markdown(report, heading_level=2, check_link=check_link)
