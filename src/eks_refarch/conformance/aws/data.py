@@ -168,13 +168,20 @@ def ecr_repositories_scan_on_push(facts: Facts, design: Design) -> Iterator[Resu
     needs=[EcrRepositories, KmsKeys],
     ja=CheckText(
         title="各マイクロサービスの ECR リポジトリが、設計した KMS キーで暗号化されている",
-        rationale="",
+        rationale="AWS 管理のキーでも暗号化はされますが、誰が復号できるかをキーポリシーで"
+        "決められるのは、自分たちで管理するキーだけです。ローテーションと利用の記録も、"
+        "ほかのデータと同じキーでまとめて扱えます。",
         steps="KMS による暗号化と設計したキーを指定して、"
         "リポジトリを作り直してください（リポジトリの暗号化の設定は、作成後には変えられません）。",
     ),
 )
 def ecr_repositories_encrypted_with_designed_key(facts: Facts, design: Design) -> Iterator[Result]:
-    """Each microservice's ECR repository is encrypted with the designed KMS key."""
+    """Each microservice's ECR repository is encrypted with the designed KMS key.
+
+    An AWS-managed key encrypts too, but only a customer-managed key lets the key policy
+    decide who may decrypt the images, and keeps rotation and key-use records in one
+    place with the rest of the data (ADR-0009).
+    """
     repos = facts[EcrRepositories]
     keys = facts[KmsKeys]
     alias = design.registry.kms_key
@@ -205,13 +212,20 @@ def ecr_repositories_encrypted_with_designed_key(facts: Facts, design: Design) -
     needs=[DbClusters, KmsKeys],
     ja=CheckText(
         title="設計した各 Aurora クラスターが、設計した KMS キーで保存時に暗号化されている",
-        rationale="",
+        rationale="暗号化はクラスターの作成時にしか選べません。後から気づくと、"
+        "スナップショットからの復元という大がかりな作業になります。設計したキーを使えば、"
+        "復号できる主体をキーポリシーで絞れ、スナップショットも同じキーで守られます。",
         steps="スナップショットから、設計したキーで暗号化したクラスターとして復元してください（既"
         "存のクラスターで暗号化を有効にはできません）。",
     ),
 )
 def rds_cluster_encrypted_with_designed_key(facts: Facts, design: Design) -> Iterator[Result]:
-    """Each designed Aurora cluster is encrypted at rest with the designed KMS key."""
+    """Each designed Aurora cluster is encrypted at rest with the designed KMS key.
+
+    Encryption can only be chosen when a cluster is created, so finding it missing later
+    means a restore from a snapshot. The designed key lets its key policy limit who can
+    decrypt, and the cluster's snapshots inherit the same protection.
+    """
     clusters = facts[DbClusters]
     keys = facts[KmsKeys]
     for spec in design.data.databases:
@@ -290,12 +304,19 @@ def rds_cluster_not_publicly_accessible(facts: Facts, design: Design) -> Iterato
     ja=CheckText(
         title="設計した各 Aurora クラスターのサブネットグループに、"
         "設計したサブネット層しか含まれていない",
-        rationale="",
+        rationale="データ層のサブネットはインターネットへの経路もノードのための広いアドレス範囲も"
+        "持ちません。別の層のサブネットが混ざると、フェイルオーバーしたインスタンスが"
+        "想定外のルートやネットワーク ACL の下に置かれることがあります。",
         steps="private-data のサブネットだけでできた DB サブネットグループを使ってください。",
     ),
 )
 def rds_cluster_in_private_data_subnets(facts: Facts, design: Design) -> Iterator[Result]:
-    """Each designed Aurora cluster's subnet group holds only its designed subnet tier."""
+    """Each designed Aurora cluster's subnet group holds only its designed subnet tier.
+
+    The data tier has no route to the internet and none of the nodes' address space. A
+    subnet of another tier in the group lets a failover place an instance under routes
+    and network ACLs the design never meant for data (ADR-0005).
+    """
     clusters = facts[DbClusters]
     vpcs = facts[Vpcs]
     for spec in design.data.databases:
@@ -330,12 +351,18 @@ def rds_cluster_in_private_data_subnets(facts: Facts, design: Design) -> Iterato
     needs=[DbClusters],
     ja=CheckText(
         title="設計した各 Aurora クラスターで削除保護が有効になっている",
-        rationale="",
+        rationale="Terraform の plan の読み違いや、別の環境のつもりで実行したコマンドひとつで、"
+        "クラスターは消えてしまいます。削除保護があれば、まずそれを外すという"
+        "意図的な一手が必要になります。",
         steps="削除保護を有効にしてください（RDS コンソールの「クラスター」>「変更」）。",
     ),
 )
 def rds_cluster_deletion_protection_enabled(facts: Facts, design: Design) -> Iterator[Result]:
-    """Each designed Aurora cluster has deletion protection on."""
+    """Each designed Aurora cluster has deletion protection on.
+
+    One misread Terraform plan, or a command run against the wrong environment, deletes a
+    cluster; with deletion protection on, someone must first turn it off on purpose.
+    """
     clusters = facts[DbClusters]
     for spec in design.data.databases:
         db = clusters.get(spec.name)

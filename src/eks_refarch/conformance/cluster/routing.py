@@ -115,7 +115,8 @@ def _find_vs(items: tuple[VirtualService, ...], key: tuple[str, str]) -> Virtual
     remediation=Remediation(
         steps="Bind the VirtualService to the designed Gateway (gateway namespace/name) and "
         "make that Gateway select the ingress gateway pods and list the host.",
-        kubernetes="VirtualService.spec.gateways: [istio-ingress/sakura-shop-gateway]",
+        kubernetes="VirtualService.spec.gateways: [<mesh.ingress_gateway.namespace>/"
+        "<mesh.ingress_gateway.gateway_resource>]",
     ),
     references=(VS_DOCS, GATEWAY_DOCS),
     decision="ADR-0002",

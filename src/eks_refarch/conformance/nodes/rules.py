@@ -129,15 +129,24 @@ def _kubeconfig(node: KubeletNode) -> FileFact | Unknown:
     return node.kubeconfig
 
 
-FILE_FIX = "chmod 644 <file> (or stricter) on every node, through the launch template's user data"
-OWNER_FIX = "chown root:root <file> on every node, through the launch template's user data"
+# The fixes name the design's fields rather than their values: the metadata is declared
+# once at import, while the values live in architecture.yaml (and the failing finding's
+# message already shows the expected value).
+FILE_FIX = (
+    "On every node, through the launch template's user data, chmod the file to the "
+    "designed mode (nodes.kubelet.max_file_mode) or stricter."
+)
+OWNER_FIX = (
+    "On every node, through the launch template's user data, chown the file to the "
+    "designed owner and group (nodes.kubelet.file_owner and file_group)."
+)
 FILE_FIX_JA = (
-    "すべてのノードで、起動テンプレートのユーザーデータから chmod 644 <file>（またはもっと"
-    "厳しいモード）を実行してください。"
+    "すべてのノードで、起動テンプレートのユーザーデータから、ファイルのモードを設計したモード"
+    "（nodes.kubelet.max_file_mode）か、それより厳しいモードに chmod してください。"
 )
 OWNER_FIX_JA = (
-    "すべてのノードで、起動テンプレートのユーザーデータから chown root:root <file> を"
-    "実行してください。"
+    "すべてのノードで、起動テンプレートのユーザーデータから、ファイルの所有者とグループを"
+    "設計どおり（nodes.kubelet.file_owner と file_group）に chown してください。"
 )
 
 
@@ -225,27 +234,28 @@ def kubelet_config_owner_designed(facts: Facts, design: Design) -> Iterator[Resu
     yield from _files(facts, design, _config_files, _owner_judge(design), "owner")
 
 
-def _setting_fix(name: str, value: str) -> Remediation:
+def _setting_fix(name: str) -> Remediation:
     spec = SPEC[name]
     return Remediation(
-        steps=f"Set {spec.label}: {value} in the kubelet config (nodeadm NodeConfig "
-        f"spec.kubelet.config on AL2023) and remove any --{spec.flag} flag that overrides it.",
+        steps=f"Set {spec.label} to the designed value (nodes.kubelet.expected.{name}) in the "
+        "kubelet config (nodeadm NodeConfig spec.kubelet.config on AL2023) and remove any "
+        f"--{spec.flag} flag that overrides it.",
         terraform="aws_launch_template.user_data",
     )
 
 
-def _setting_steps_ja(name: str, value: str) -> str:
+def _setting_steps_ja(name: str) -> str:
     spec = SPEC[name]
     return (
         f"kubelet の設定（AL2023 では nodeadm の NodeConfig の spec.kubelet.config）で "
-        f"{spec.label}: {value} を設定し、それを上書きする --{spec.flag} フラグがあれば"
-        "外してください。"
+        f"{spec.label} を設計した値（nodes.kubelet.expected.{name}）にし、それを上書きする "
+        f"--{spec.flag} フラグがあれば外してください。"
     )
 
 
 @check(
     severity=Severity.HIGH,
-    remediation=_setting_fix("anonymous_auth", "false"),
+    remediation=_setting_fix("anonymous_auth"),
     references=(CIS_EKS, KUBELET_AUTH),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -254,7 +264,7 @@ def _setting_steps_ja(name: str, value: str) -> str:
         rationale="匿名認証が有効だと、ポート 10250 に届く人は誰でも system:anonymous になり、"
         "AlwaysAllow の下では Pod の一覧を取ることも、Pod "
         "の中でコマンドを実行することもできます。",
-        steps=_setting_steps_ja("anonymous_auth", "false"),
+        steps=_setting_steps_ja("anonymous_auth"),
     ),
 )
 def kubelet_anonymous_auth_disabled(facts: Facts, design: Design) -> Iterator[Result]:
@@ -268,7 +278,7 @@ def kubelet_anonymous_auth_disabled(facts: Facts, design: Design) -> Iterator[Re
 
 @check(
     severity=Severity.CRITICAL,
-    remediation=_setting_fix("authorization_mode", "Webhook"),
+    remediation=_setting_fix("authorization_mode"),
     references=(CIS_EKS, KUBELET_AUTH),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -276,7 +286,7 @@ def kubelet_anonymous_auth_disabled(facts: Facts, design: Design) -> Iterator[Re
         title="kubelet が AlwaysAllow ではなく API サーバーを通じてリクエストを認可する",
         rationale="AlwaysAllow では、認証さえ通れば誰でも、exec やログを含む kubelet "
         "のすべてのエンドポイントを使えます。",
-        steps=_setting_steps_ja("authorization_mode", "Webhook"),
+        steps=_setting_steps_ja("authorization_mode"),
     ),
 )
 def kubelet_authorization_mode_webhook(facts: Facts, design: Design) -> Iterator[Result]:
@@ -290,7 +300,7 @@ def kubelet_authorization_mode_webhook(facts: Facts, design: Design) -> Iterator
 
 @check(
     severity=Severity.HIGH,
-    remediation=_setting_fix("client_ca_file", "/etc/kubernetes/pki/ca.crt"),
+    remediation=_setting_fix("client_ca_file"),
     references=(CIS_EKS, KUBELET_AUTH),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -298,7 +308,7 @@ def kubelet_authorization_mode_webhook(facts: Facts, design: Design) -> Iterator
         title="kubelet が、設計した CA ファイルでクライアント証明書を検証する",
         rationale="クライアント CA がないと、kubelet は API "
         "サーバーのクライアント証明書を認証できず、もっと弱い方法しか残りません。",
-        steps=_setting_steps_ja("client_ca_file", "/etc/kubernetes/pki/ca.crt"),
+        steps=_setting_steps_ja("client_ca_file"),
     ),
 )
 def kubelet_client_ca_file_set(facts: Facts, design: Design) -> Iterator[Result]:
@@ -312,7 +322,7 @@ def kubelet_client_ca_file_set(facts: Facts, design: Design) -> Iterator[Result]
 
 @check(
     severity=Severity.HIGH,
-    remediation=_setting_fix("read_only_port", "0"),
+    remediation=_setting_fix("read_only_port"),
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -320,7 +330,7 @@ def kubelet_client_ca_file_set(facts: Facts, design: Design) -> Iterator[Result]
         title="kubelet の認証なしの読み取り専用ポートが無効になっている",
         rationale="ポート 10255 は、ネットワーク上の誰にでも Pod の仕様とメトリクスを返します。"
         "認証も認可も一切ありません。",
-        steps=_setting_steps_ja("read_only_port", "0"),
+        steps=_setting_steps_ja("read_only_port"),
     ),
 )
 def kubelet_read_only_port_disabled(facts: Facts, design: Design) -> Iterator[Result]:
@@ -334,7 +344,7 @@ def kubelet_read_only_port_disabled(facts: Facts, design: Design) -> Iterator[Re
 
 @check(
     severity=Severity.LOW,
-    remediation=_setting_fix("streaming_connection_idle_timeout", "4h0m0s"),
+    remediation=_setting_fix("streaming_connection_idle_timeout"),
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -343,7 +353,7 @@ def kubelet_read_only_port_disabled(facts: Facts, design: Design) -> Iterator[Re
         "のストリームが設計どおりにタイムアウトする（0 にはしない）",
         rationale="タイムアウトが 0 だと、アイドルのストリームがいつまでも開いたままになります。"
         "ノードの資源を食いつぶす手段にも、閉じ忘れたシェルを生かしておく手段にもなります。",
-        steps=_setting_steps_ja("streaming_connection_idle_timeout", "4h0m0s"),
+        steps=_setting_steps_ja("streaming_connection_idle_timeout"),
     ),
 )
 def kubelet_streaming_timeout_set(facts: Facts, design: Design) -> Iterator[Result]:
@@ -357,7 +367,7 @@ def kubelet_streaming_timeout_set(facts: Facts, design: Design) -> Iterator[Resu
 
 @check(
     severity=Severity.LOW,
-    remediation=_setting_fix("make_iptables_util_chains", "true"),
+    remediation=_setting_fix("make_iptables_util_chains"),
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -365,7 +375,7 @@ def kubelet_streaming_timeout_set(facts: Facts, design: Design) -> Iterator[Resu
         title="kubelet が iptables のユーティリティチェーンを管理する",
         rationale="手で書いたルールに任せると、チェーンは Pod "
         "のネットワークが必要とするものからずれていきます。",
-        steps=_setting_steps_ja("make_iptables_util_chains", "true"),
+        steps=_setting_steps_ja("make_iptables_util_chains"),
     ),
 )
 def kubelet_iptables_chains_managed(facts: Facts, design: Design) -> Iterator[Result]:
@@ -378,7 +388,7 @@ def kubelet_iptables_chains_managed(facts: Facts, design: Design) -> Iterator[Re
 
 @check(
     severity=Severity.LOW,
-    remediation=_setting_fix("event_record_qps", "5"),
+    remediation=_setting_fix("event_record_qps"),
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -386,7 +396,7 @@ def kubelet_iptables_chains_managed(facts: Facts, design: Design) -> Iterator[Re
         title="kubelet が設計どおりのレートでイベントを記録する",
         rationale="上限が低すぎると、調査に必要なイベントが捨てられます。"
         "レートは設計で決めています。",
-        steps=_setting_steps_ja("event_record_qps", "5"),
+        steps=_setting_steps_ja("event_record_qps"),
     ),
 )
 def kubelet_event_qps_designed(facts: Facts, design: Design) -> Iterator[Result]:
@@ -399,7 +409,7 @@ def kubelet_event_qps_designed(facts: Facts, design: Design) -> Iterator[Result]
 
 @check(
     severity=Severity.MEDIUM,
-    remediation=_setting_fix("rotate_certificates", "true"),
+    remediation=_setting_fix("rotate_certificates"),
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -407,7 +417,7 @@ def kubelet_event_qps_designed(facts: Facts, design: Design) -> Iterator[Result]
         title="kubelet がクライアント証明書をローテーションする",
         rationale="ローテーションしないと、証明書が期限切れになってノードがクラスターから外れるか"
         "、長く有効な認証情報で延命することになります。",
-        steps=_setting_steps_ja("rotate_certificates", "true"),
+        steps=_setting_steps_ja("rotate_certificates"),
     ),
 )
 def kubelet_cert_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
@@ -421,7 +431,7 @@ def kubelet_cert_rotation_enabled(facts: Facts, design: Design) -> Iterator[Resu
 
 @check(
     severity=Severity.MEDIUM,
-    remediation=_setting_fix("rotate_kubelet_server_certificate", "true"),
+    remediation=_setting_fix("rotate_kubelet_server_certificate"),
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
@@ -430,7 +440,7 @@ def kubelet_cert_rotation_enabled(facts: Facts, design: Design) -> Iterator[Resu
         rationale="これで kubelet のサービング証明書は、"
         "クライアントが検証できない自己署名の証明書ではなく、API "
         "サーバーを通じて更新される証明書になります。",
-        steps=_setting_steps_ja("rotate_kubelet_server_certificate", "true"),
+        steps=_setting_steps_ja("rotate_kubelet_server_certificate"),
     ),
 )
 def kubelet_server_cert_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
