@@ -308,9 +308,17 @@ class AwsContext:
         if isinstance(exc, botocore.exceptions.ClientError):
             code = _code(exc)
             message = exc.response.get("Error", {}).get("Message", "")
-            attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) + 1
+            metadata = exc.response.get("ResponseMetadata", {})
+            attempts = metadata.get("RetryAttempts", 0) + 1
+            status = metadata.get("HTTPStatusCode")
+            if not code:
+                # botocore found no error code in the body: an error envelope it does not
+                # expect (moto 5.2.5 wraps Route 53 errors as EC2's, <Errors><Error>) or a
+                # proxy's own page. The HTTP status is then all that is known, and a 403
+                # still means the request was refused.
+                code = str(status or "")
+                message = message or f"HTTP {status} with no error code in the response"
             if self.options.endpoint_url and code in NOT_IMPLEMENTED:
-                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
                 # A server without the route answers with an HTML page: keep only its status.
                 said = "" if message.lstrip().startswith("<") else f": {message}"
                 return EndpointGap(action, self.options.endpoint_url, f"HTTP {status}{said}")
