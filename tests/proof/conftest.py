@@ -34,6 +34,9 @@ POLICY_ACTIONS = policy.aws_actions(REGISTRY)
 CANARY_SECRET_NAME = "refarch-proof/canary"
 CANARY_SECRET_VALUE = "CANARY-SECRET-VALUE-5f0c7e2a-never-print-me"
 
+# Dummy keys for runs where IAM is not enforced: moto then accepts any.
+ANYONE = {"AWS_ACCESS_KEY_ID": "proof", "AWS_SECRET_ACCESS_KEY": "proof"}
+
 # Every session's clients read the same service models. A botocore session parses them
 # from JSON again, which is most of a run's time against a local server; sharing the
 # loader (whose reads are cached per instance) makes a run as another user cheap.
