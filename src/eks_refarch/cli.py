@@ -16,6 +16,7 @@ from eks_refarch.demo.cli import demo
 from eks_refarch.design.cli import design
 from eks_refarch.errors import EXIT_INTERNAL, EXIT_USAGE, UserInputError
 from eks_refarch.manifests.cli import manifests
+from eks_refarch.policy import policy
 from eks_refarch.rendering.cli import diagrams
 
 EXIT_CODES_HELP = (
@@ -42,6 +43,7 @@ app.add_command(diagrams)
 app.add_command(manifests)
 app.add_command(check)
 app.add_command(demo)
+app.add_command(policy)
 
 
 def main(argv: list[str] | None = None) -> None:

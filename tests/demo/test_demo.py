@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSRequest
 from moto.iam.access_control import IAMRequestBase
 
 from eks_refarch import cli
@@ -20,7 +18,7 @@ from eks_refarch.demo.provision import provision
 from eks_refarch.demo.server import reset, set_auth
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_OK
-from tests.demo.fixtures import fresh_context
+from tests.demo.fixtures import empty_body_signing, fresh_context
 from tests.helpers import REPO
 
 REGISTRY = load_builtin_checks()
@@ -75,19 +73,9 @@ def test_a_drift_fails_its_check_and_changes_no_other(
 
 @pytest.fixture
 def eks_signing_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work around a moto 5.2.5 bug seen under IAM enforcement: for a GET without a body
-    (every EKS read) it signs the request's header dict as the payload, so every EKS
-    call fails with SignatureDoesNotMatch. Signing an empty body, as the client did,
-    fixes it. The server runs in this process, so the patch reaches it."""
-    original = IAMRequestBase._create_aws_request
-
-    def create(self: Any) -> AWSRequest:
-        request = original(self)
-        if self._method in ("GET", "DELETE", "HEAD") and not self._body:
-            request.data = b""
-        return request
-
-    monkeypatch.setattr(IAMRequestBase, "_create_aws_request", create)
+    """The server runs in this process, so patching moto here reaches it."""
+    fixed = empty_body_signing(IAMRequestBase._create_aws_request)
+    monkeypatch.setattr(IAMRequestBase, "_create_aws_request", fixed)
 
 
 @pytest.fixture

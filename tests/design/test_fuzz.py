@@ -83,18 +83,18 @@ def test_arbitrary_bytes_never_raise_anything_else(tmp_path: Path, data: bytes) 
     _check(path)
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    edits=st.lists(st.tuples(st.sampled_from(PATHS), values), min_size=1, max_size=3),
-    delete=st.booleans(),
-)
-def test_mutated_designs_fail_cleanly_with_the_field_named(
-    tmp_path: Path, edits: list[tuple[tuple[Any, ...], Any]], delete: bool
-) -> None:
-    data = copy.deepcopy(BASE)
-    for where, value in edits:
+Edits = list[tuple[tuple[Any, ...], Any]]
+
+
+def edits(paths: list[tuple[Any, ...]]) -> st.SearchStrategy[Edits]:
+    """One to three (path, new value) pairs among ``paths``."""
+    return st.lists(st.tuples(st.sampled_from(paths), values), min_size=1, max_size=3)
+
+
+def mutate(base: Any, changes: Edits, delete: bool) -> Any:
+    """A copy of ``base`` with each path set to its new value (or its key deleted)."""
+    data = copy.deepcopy(base)
+    for where, value in changes:
         node: Any = data
         try:
             for key in where[:-1]:
@@ -105,6 +105,18 @@ def test_mutated_designs_fail_cleanly_with_the_field_named(
                 node[where[-1]] = value
         except (KeyError, IndexError, TypeError):
             continue  # an earlier edit replaced this branch
+    return data
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(changes=edits(PATHS), delete=st.booleans())
+def test_mutated_designs_fail_cleanly_with_the_field_named(
+    tmp_path: Path, changes: Edits, delete: bool
+) -> None:
     path = tmp_path / "fuzz.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(mutate(BASE, changes, delete), allow_unicode=True), encoding="utf-8"
+    )
     _check(path, field_named=True)

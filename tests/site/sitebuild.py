@@ -8,13 +8,12 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.helpers import REPO
+from tests.helpers import REPO, threaded
 
 LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
@@ -84,15 +83,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def serve(site: Path) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 at an ephemeral port; yields the base URL."""
     handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with threaded(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url
 
 
 class Html(HTMLParser):

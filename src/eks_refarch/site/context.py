@@ -22,6 +22,7 @@ from eks_refarch.site import (
     diagrams,
     facts,
     gitops,
+    iam,
     report,
 )
 from eks_refarch.site.markdown import code, code_list, lang_of, page_path, relative_link
@@ -161,6 +162,7 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "decisions_table": lambda: decisions.index_table(design, path, lang),
         "alternatives_table": lambda: alternatives.render(data.comparison, lang),
         "check_options_table": lambda: cli_docs.options_table(lang),
+        "policy_document": iam.policy_block,
         "diagram": lambda view: diagrams.figure(view, lang, asset_link),
         "gallery": lambda: "\n\n".join(diagrams.figure(v, lang, asset_link) for v in VIEWS),
         "check_formats_table": lambda: cli_docs.formats_table(lang),

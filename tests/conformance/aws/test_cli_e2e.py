@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ from eks_refarch.conformance.aws.context import AwsContext
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from tests.helpers import REPO
+from tests.helpers import REPO, serving
 
 BIN = Path(sys.executable).parent
 # The checks an AWS-only run evaluates; cross-layer checks also need the cluster.
@@ -33,36 +31,11 @@ PER_RESOURCE = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
+    moto = [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p"]
+    with serving(lambda port: [*moto, str(port)], "/moto-api/data.json") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def refarch(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:

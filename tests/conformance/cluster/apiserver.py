@@ -9,7 +9,6 @@ asked for and with which HTTP methods.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.helpers import threaded
 
 RESPONSES = Path(__file__).parent / "api"
 TOKEN = "synthetic-test-token"
@@ -104,16 +105,9 @@ def _handler(server: FakeApiServer) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve(refuse: dict[str, int] | None = None) -> Iterator[FakeApiServer]:
     fake = FakeApiServer(refuse=dict(refuse or {}))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with threaded(ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))) as url:
+        fake.url = url
         yield fake
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 def kubeconfig(directory: Path, server: str, token: str = TOKEN) -> Path:

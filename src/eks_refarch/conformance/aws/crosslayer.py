@@ -212,7 +212,10 @@ def _node_security_groups(
         if not spec.attach_to_target_group:
             continue
         group = nodes.get(spec.name)
-        template = group.launch_template if group else None
+        if group is None:
+            yield spec.name, None, MISSING
+            continue
+        template = group.launch_template
         if template and template.security_group_ids:
             yield spec.name, template.security_group_ids, "its launch template"
         elif cluster and cluster.cluster_security_group_id:
@@ -221,7 +224,12 @@ def _node_security_groups(
             yield spec.name, None, "neither its launch template nor the cluster"
 
 
-def _unknown_groups(name: str, source: str) -> Result:
+MISSING = "missing"
+
+
+def _unknown_groups(name: str, source: str, facts: Facts) -> Result:
+    if source == MISSING:
+        return missing_node_group(name, facts[NodeGroups].cluster)
     # Only an emulator gets here: AWS always reports the cluster security group.
     return skipped(
         name,
@@ -270,7 +278,7 @@ def ec2_node_security_group_admits_alb_on_nodeports(
         return
     for name, group_ids, source in _node_security_groups(facts, design):
         if group_ids is None:
-            yield _unknown_groups(name, source)
+            yield _unknown_groups(name, source, facts)
             continue
         ports: set[int] = set()
         wide: list[str] = []
@@ -335,7 +343,7 @@ def ec2_node_security_group_closed_to_internet(facts: Facts, design: Design) -> 
     sgs = facts[SecurityGroups]
     for name, group_ids, source in _node_security_groups(facts, design):
         if group_ids is None:
-            yield _unknown_groups(name, source)
+            yield _unknown_groups(name, source, facts)
             continue
         open_rules = [
             f"{group.id} {rule.ports()} from {cidr}"

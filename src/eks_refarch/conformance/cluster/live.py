@@ -34,7 +34,7 @@ from eks_refarch.conformance.cluster.kinds import (
 from eks_refarch.conformance.cluster.source import KubeObject
 from eks_refarch.conformance.facts import CollectionError
 from eks_refarch.errors import Problem, UserInputError
-from eks_refarch.yamlio import load_document
+from eks_refarch.yamlio import Document, load_document
 
 PAGE_SIZE = 500
 # (connect, read) seconds: a run should say "unreachable" rather than hang.
@@ -149,6 +149,9 @@ def api_client(kubeconfig: Path, context: str | None) -> client.ApiClient:
         raise UserInputError(
             [Problem(kubeconfig, document.line_of(()), (), "expected a kubeconfig mapping")]
         )
+    shape = _shape_problems(kubeconfig, document)
+    if shape:
+        raise UserInputError(shape)
     contexts = [
         c.get("name") for c in data.get("contexts") or () if isinstance(c, dict) and "name" in c
     ]
@@ -179,7 +182,55 @@ def api_client(kubeconfig: Path, context: str | None) -> client.ApiClient:
         raise UserInputError(
             [Problem(kubeconfig, None, (), f"unusable kubeconfig: {exc}")]
         ) from None
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        # The loader assumes a well-formed file (its ConfigNode says so) and calls string
+        # and mapping methods on whatever value it finds; the shape checks above name
+        # the common cases, and this names the file for the rest.
+        raise UserInputError(
+            [
+                Problem(
+                    kubeconfig,
+                    None,
+                    (),
+                    f"unusable kubeconfig: the Kubernetes client could not read it "
+                    f"({type(exc).__name__}: {exc})",
+                )
+            ]
+        ) from None
     return client.ApiClient(configuration)
+
+
+# Lists KubeConfigLoader looks entries up in by name, and the mapping each entry holds.
+_NAMED_LISTS = {"clusters": "cluster", "contexts": "context", "users": "user"}
+
+
+def _shape_problems(kubeconfig: Path, document: Document) -> list[Problem]:
+    """Where the kubeconfig's structure is not what kubectl reads, by field and line."""
+    data = document.data
+    problems: list[Problem] = []
+
+    def wrong(loc: tuple[str | int, ...], expected: str, found: object) -> None:
+        message = f"expected {expected}, found {type(found).__name__}"
+        problems.append(Problem(kubeconfig, document.line_of(loc), loc, message))
+
+    current = data.get("current-context")
+    if current is not None and not isinstance(current, str):
+        wrong(("current-context",), "the name of a context", current)
+    for key, inner in _NAMED_LISTS.items():
+        items = data.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            wrong((key,), f"a list of named {inner}s", items)
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                wrong((key, index), f"a mapping with a name and a {inner}", item)
+            elif not isinstance(item.get("name"), str):
+                wrong((key, index, "name"), f"the {inner}'s name", item.get("name"))
+            elif inner in item and not isinstance(item[inner], dict):
+                wrong((key, index, inner), "a mapping", item[inner])
+    return problems
 
 
 def live_source(kubeconfig: Path, context: str | None) -> LiveSource:
