@@ -221,7 +221,7 @@ def policy(output_format: str, output: Path | None) -> None:
 
     Derived from the actions every collector declares, never kept by hand. aws: an IAM
     policy holding only Describe, List and Get actions. k8s: a ClusterRole with only
-    get, list and watch for the cluster checks, and a second, separate ClusterRole for
+    the list calls the cluster checks make, and a second, separate ClusterRole for
     the node checks' /configz fallback, whose nodes/proxy grant is far broader than its
     name suggests (read the comment above it before binding it).
     """
