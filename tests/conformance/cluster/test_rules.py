@@ -572,6 +572,23 @@ def test_live_readiness_of_workloads_and_applications(design: Design) -> None:
     assert found["component karpenter"].status is FAIL
 
 
+def test_manifests_without_status_get_one_skip_and_absent_components_still_fail(
+    design: Design,
+) -> None:
+    apps = tuple(
+        application(c.name, c.name, c.namespace)
+        for c in design.platform.components
+        if c.name != "kiali"
+    )
+    found = components("platform_components_ready", design, (), apps)
+    assert found["component kiali"].status is FAIL
+    skip = found["platform components"]
+    assert skip.status is SKIP
+    total = len(design.platform.components)
+    assert f"{total - 1} of {total} components are present" in skip.message
+    assert set(found) == {"component kiali", "platform components"}
+
+
 def test_a_component_in_the_wrong_namespace_is_named(design: Design) -> None:
     found = components(
         "platform_components_present",
