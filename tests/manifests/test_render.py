@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,10 @@ import pytest
 import yaml
 
 from eks_refarch.cli import run
+from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.design import Design, load
 from eks_refarch.manifests import charts
+from eks_refarch.manifests.cli import DEFAULT_OUT
 from eks_refarch.manifests.render import HEADER, Manifest, generated_files, render
 from tests.helpers import REPO, SHIPPED_DESIGN, replace_once
 
@@ -43,6 +46,20 @@ def test_every_file_says_it_is_generated_and_parses_as_yaml(design: Design) -> N
         assert text.startswith(HEADER)
         assert "&id" not in text, "shared dicts must not become YAML anchors"
         assert list(yaml.safe_load_all(text)) == list(manifest.objects)
+
+
+def test_every_manifest_a_remediation_names_is_a_file_the_renderer_writes(design: Design) -> None:
+    # Remediations are declared at import, so they name manifest files by path, in
+    # English and Japanese; a renamed file would leave them pointing at nothing.
+    rendered = {f"{DEFAULT_OUT.as_posix()}/{m.path}" for m in render(design)}
+    named = {
+        (spec.id, path)
+        for spec in load_builtin_checks().checks()
+        for text in (spec.remediation.steps, spec.ja.steps)
+        for path in re.findall(rf"{DEFAULT_OUT.as_posix()}/[\w./-]+\.yaml", text)
+    }
+    assert named, "no remediation names a manifest file: is the pattern still right?"
+    assert sorted(item for item in named if item[1] not in rendered) == []
 
 
 def test_gateway_service_carries_the_designed_node_ports(design: Design) -> None:

@@ -62,5 +62,10 @@ def gateway_ref(design: Design) -> str:
     return f"{gateway.namespace}/{gateway.gateway_resource}"
 
 
+def routed_hosts(design: Design) -> list[str]:
+    """The hosts the ALB sends to the gateway: the Gateway lists them, VirtualServices bind them."""
+    return sorted({m.route.host for m in design.routed_microservices if m.route is not None})
+
+
 def service_host(microservice: Microservice) -> str:
     return f"{microservice.name}.{microservice.namespace}.{CLUSTER_DOMAIN}"

@@ -28,6 +28,7 @@ from eks_refarch.manifests.names import (
     gateway_selector,
     gitops_namespace,
     mesh_root_namespace,
+    routed_hosts,
     service_host,
 )
 
@@ -279,15 +280,11 @@ def _ingress_gateway(design: Design) -> Iterable[Obj]:
             "servers": [
                 {
                     "port": {"number": gw.http_target_port, "name": "http", "protocol": "HTTP"},
-                    "hosts": _routed_hosts(design),
+                    "hosts": routed_hosts(design),
                 }
             ],
         },
     }
-
-
-def _routed_hosts(design: Design) -> list[str]:
-    return sorted({m.route.host for m in design.routed_microservices if m.route is not None})
 
 
 def _root_virtual_services(design: Design) -> Iterable[Obj]:
@@ -296,7 +293,7 @@ def _root_virtual_services(design: Design) -> Iterable[Obj]:
     # could shadow "/api/..." in another (istio/istio#58453); delegation keeps the order
     # here, longest prefix first.
     gw = design.mesh.ingress_gateway
-    for host in _routed_hosts(design):
+    for host in routed_hosts(design):
         routed = [m for m in design.routed_microservices if m.route and m.route.host == host]
         routed.sort(key=lambda m: (-len(m.route.path) if m.route else 0, m.name))
         yield {

@@ -28,7 +28,7 @@ from eks_refarch.manifests.names import HTTP_PORT_NAME, STATUS_PORT_NAME
         "health-check port in Terraform, the gateway Service's nodePorts in the manifests "
         "(refarch manifests render). Change the design first if the ports are to move.",
         terraform="aws_lb_target_group.port / health_check.port",
-        kubernetes="Service.spec.ports[name=http|status-port].nodePort",
+        kubernetes=f"Service.spec.ports[name={HTTP_PORT_NAME}|{STATUS_PORT_NAME}].nodePort",
     ),
     references=(
         "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"

@@ -85,7 +85,7 @@ def istio_gateway_service_nodeport(facts: Facts, design: Design) -> Iterator[Res
         steps="Set the gateway Service's nodePorts to the designed values; the ALB target "
         "group's port and health-check port are the same numbers (refarch manifests render "
         "writes them).",
-        kubernetes="Service.spec.ports[name=http|status-port].nodePort",
+        kubernetes=f"Service.spec.ports[name={HTTP_PORT_NAME}|{STATUS_PORT_NAME}].nodePort",
         terraform="aws_lb_target_group.port / health_check.port = the designed nodePorts",
     ),
     references=(NODEPORT_DOCS, ISTIO_GATEWAY_DOCS),

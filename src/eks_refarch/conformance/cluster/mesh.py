@@ -48,7 +48,9 @@ def _mesh_wide(items: tuple[PeerAuthentication, ...], design: Design) -> list[Pe
     remediation=Remediation(
         steps="Apply one PeerAuthentication without a selector in the mesh root namespace, "
         "with the designed mode (manifests/mesh/peer-authentication.yaml).",
-        kubernetes="PeerAuthentication istio-system/default spec.mtls.mode: STRICT",
+        # Placeholders, not values: the root namespace (the mesh component's) and the
+        # mode are the design's, and a failing finding's message shows both.
+        kubernetes="PeerAuthentication <mesh root namespace>/default spec.mtls.mode: <mesh.mtls>",
     ),
     references=(PEER_AUTH_DOCS, MTLS_DOCS),
     decision="ADR-0004",

@@ -35,7 +35,7 @@ from eks_refarch.conformance.model import (
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
 from eks_refarch.design.model import Microservice
-from eks_refarch.manifests.names import CLUSTER_DOMAIN, gateway_ref
+from eks_refarch.manifests.names import CLUSTER_DOMAIN, gateway_ref, routed_hosts
 
 VS_DOCS = "https://istio.io/latest/docs/reference/config/networking/virtual-service/"
 GATEWAY_DOCS = "https://istio.io/latest/docs/reference/config/networking/gateway/"
@@ -143,7 +143,7 @@ def istio_virtualservices_bound_to_gateway(facts: Facts, design: Design) -> Iter
     gateways = {(g.meta.namespace, g.meta.name): g for g in facts[Gateways].items}
     service = gateway_service(facts[Services], design)
     gw = design.mesh.ingress_gateway
-    routed_hosts = {m.route.host for m in design.routed_microservices if m.route}
+    routed = set(routed_hosts(design))
     for vs in items:
         resource = str(vs.meta)
         if vs.is_delegate:
@@ -166,11 +166,11 @@ def istio_virtualservices_bound_to_gateway(facts: Facts, design: Design) -> Iter
             continue
         bound = _bound_gateways(vs)
         if not bound:
-            routed = sorted(routed_hosts & set(vs.hosts))
-            if routed:
+            unbound = sorted(routed & set(vs.hosts))
+            if unbound:
                 yield failed(
                     resource,
-                    f"serves the routed host(s) {routed} but is bound to no gateway; expected "
+                    f"serves the routed host(s) {unbound} but is bound to no gateway; expected "
                     f"{gateway_ref(design)}{vs.meta.at}",
                 )
             else:

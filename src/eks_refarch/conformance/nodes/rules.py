@@ -66,7 +66,6 @@ def _octal(mode: int) -> str:
 
 def _files(
     facts: Facts,
-    design: Design,
     select: Callable[[KubeletNode], Sequence[FileFact] | FileFact | Unknown],
     judge: Callable[[FileFact], str | None],
     what: str,
@@ -169,7 +168,7 @@ def kubelet_kubeconfig_mode_restricted(facts: Facts, design: Design) -> Iterator
     Anyone who can change it can point the kubelet at another API server or steal its
     credentials.
     """
-    yield from _files(facts, design, _kubeconfig, _mode_judge(design), "mode")
+    yield from _files(facts, _kubeconfig, _mode_judge(design), "mode")
 
 
 @check(
@@ -189,7 +188,7 @@ def kubelet_kubeconfig_owner_designed(facts: Facts, design: Design) -> Iterator[
 
     A file owned by another user can be rewritten by that user.
     """
-    yield from _files(facts, design, _kubeconfig, _owner_judge(design), "owner")
+    yield from _files(facts, _kubeconfig, _owner_judge(design), "owner")
 
 
 @check(
@@ -211,7 +210,7 @@ def kubelet_config_mode_restricted(facts: Facts, design: Design) -> Iterator[Res
     Every setting the other node checks verify lives in these files; whoever may write
     one may turn authentication off.
     """
-    yield from _files(facts, design, _config_files, _mode_judge(design), "mode")
+    yield from _files(facts, _config_files, _mode_judge(design), "mode")
 
 
 @check(
@@ -231,7 +230,7 @@ def kubelet_config_owner_designed(facts: Facts, design: Design) -> Iterator[Resu
 
     A file owned by another user can be rewritten by that user.
     """
-    yield from _files(facts, design, _config_files, _owner_judge(design), "owner")
+    yield from _files(facts, _config_files, _owner_judge(design), "owner")
 
 
 def _setting_fix(name: str) -> Remediation:
