@@ -226,10 +226,6 @@ class AwsContext:
         result: dict[str, Any] = self._cached(service, method, params, absent, True)
         return result
 
-    def action(self, service: str, method: str) -> str:
-        """The IAM action behind a client method, from the service's model."""
-        return iam_action(service, method)
-
     # Internals.
     def _cached(
         self,
@@ -319,7 +315,7 @@ class AwsContext:
         what = f"{service} {method} in {self.options.region}"
         if isinstance(exc, CollectionError):
             return exc
-        action = self.action(service, method)
+        action = iam_action(service, method)
         if isinstance(exc, botocore.exceptions.ClientError):
             code = _code(exc)
             message = exc.response.get("Error", {}).get("Message", "")
