@@ -13,6 +13,7 @@ from eks_refarch import cli
 from eks_refarch.conformance.model import Source, Status
 from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.runner import RunResult, run
+from eks_refarch.demo.cli import provision_with_drift
 from eks_refarch.demo.drift import DRIFTS
 from eks_refarch.demo.provision import provision
 from eks_refarch.demo.server import reset, set_auth
@@ -37,9 +38,7 @@ def statuses(result: RunResult) -> dict[str, set[Status]]:
 
 def run_demo(endpoint: str, design: Design, drift: str | None = None) -> RunResult:
     reset(endpoint)
-    account = provision(endpoint, design)
-    if drift:
-        DRIFTS[drift].apply(account)
+    account = provision_with_drift(endpoint, design, drift)
     return run(design, {Source.AWS: fresh_context(account)})
 
 

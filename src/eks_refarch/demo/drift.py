@@ -28,9 +28,7 @@ def _public_endpoint(account: Account) -> None:
     account.client("eks").update_cluster_config(
         name=design.eks.cluster_name,
         resourcesVpcConfig={
-            "subnetIds": [
-                account.ids[f"subnet:private-app:{az}"] for az in design.network.availability_zones
-            ],
+            "subnetIds": account.subnet_ids("private-app"),
             "endpointPublicAccess": True,
             "endpointPrivateAccess": True,
             "publicAccessCidrs": ["0.0.0.0/0"],
@@ -116,7 +114,7 @@ def _second_public_alb(account: Account) -> None:
     design = account.design
     account.client("elbv2").create_load_balancer(
         Name=f"{design.edge.alb.name}-test",
-        Subnets=[account.ids[f"subnet:public:{az}"] for az in design.network.availability_zones],
+        Subnets=account.subnet_ids("public"),
         Scheme="internet-facing",
         Type="application",
     )

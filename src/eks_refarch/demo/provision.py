@@ -23,6 +23,7 @@ from cryptography.x509.oid import NameOID
 
 from eks_refarch.demo.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, require_loopback
 from eks_refarch.design import Design
+from eks_refarch.design.model import SubnetTier
 
 CERT_VALID_DAYS = 397  # the longest validity public CAs issue; well beyond any renewal window
 
@@ -70,6 +71,10 @@ class Account:
                 ),
             )
         return self._clients[service]
+
+    def subnet_ids(self, tier: SubnetTier) -> list[str]:
+        """The ids of the provisioned subnets of one designed tier, in the design's order."""
+        return [self.ids[f"subnet:{s.tier}:{s.az}"] for s in self.design.network.subnets_in(tier)]
 
 
 def provision(endpoint_url: str, design: Design) -> Account:
@@ -154,13 +159,12 @@ def _network(account: Account) -> None:
             }
         ],
     )
-    app_subnets = [ids[f"subnet:private-app:{az}"] for az in net.availability_zones]
     for interface in net.vpc_endpoints.interface:
         ec2.create_vpc_endpoint(
             VpcId=vpc["VpcId"],
             ServiceName=f"com.amazonaws.{region}.{interface}",
             VpcEndpointType="Interface",
-            SubnetIds=app_subnets,
+            SubnetIds=account.subnet_ids("private-app"),
             SecurityGroupIds=[endpoint_sg],
             PrivateDnsEnabled=True,
         )
@@ -297,10 +301,9 @@ def _edge(account: Account) -> None:
     ids["certificate"] = account.client("acm").import_certificate(Certificate=cert, PrivateKey=key)[
         "CertificateArn"
     ]
-    public = [ids[f"subnet:public:{az}"] for az in design.network.availability_zones]
     lb = elbv2.create_load_balancer(
         Name=edge.alb.name,
-        Subnets=public,
+        Subnets=account.subnet_ids(edge.alb.subnet_tier),
         SecurityGroups=[ids["sg:alb"]],
         Scheme=edge.alb.scheme,
         Type="application",
@@ -410,14 +413,13 @@ def _eks(account: Account) -> None:
     ids = account.ids
     eks_spec = design.eks
     eks = account.client("eks")
-    app_subnets = [ids[f"subnet:private-app:{az}"] for az in design.network.availability_zones]
     cluster_role = _role(account, f"{eks_spec.cluster_name}-cluster", "eks.amazonaws.com")
     cluster = eks.create_cluster(
         name=eks_spec.cluster_name,
         version=eks_spec.version_floor,
         roleArn=cluster_role,
         resourcesVpcConfig={
-            "subnetIds": app_subnets,
+            "subnetIds": account.subnet_ids("private-app"),
             "endpointPublicAccess": eks_spec.endpoint.public_access,
             "endpointPrivateAccess": eks_spec.endpoint.private_access,
             **(
@@ -447,9 +449,7 @@ def _eks(account: Account) -> None:
             LaunchTemplateData=launch_template_data(account, group.name),
         )["LaunchTemplate"]
         ids[f"launch_template:{group.name}"] = template["LaunchTemplateId"]
-        subnets = [
-            ids[f"subnet:{group.subnet_tier}:{az}"] for az in design.network.availability_zones
-        ]
+        subnets = account.subnet_ids(group.subnet_tier)
         created = eks.create_nodegroup(
             clusterName=eks_spec.cluster_name,
             nodegroupName=group.name,
@@ -535,14 +535,13 @@ def _registry(account: Account) -> None:
 def _data(account: Account) -> None:
     design = account.design
     ids = account.ids
-    azs = design.network.availability_zones
     rds = account.client("rds")
     for db in design.data.databases:
         group = f"{db.name}-subnets"
         rds.create_db_subnet_group(
             DBSubnetGroupName=group,
             DBSubnetGroupDescription=f"{db.name} in the {db.subnet_tier} tier",
-            SubnetIds=[ids[f"subnet:{db.subnet_tier}:{az}"] for az in azs],
+            SubnetIds=account.subnet_ids(db.subnet_tier),
         )
         rds.create_db_cluster(
             DBClusterIdentifier=db.name,
@@ -569,7 +568,7 @@ def _data(account: Account) -> None:
         elasticache.create_cache_subnet_group(
             CacheSubnetGroupName=group,
             CacheSubnetGroupDescription=f"{cache.name} in the {cache.subnet_tier} tier",
-            SubnetIds=[ids[f"subnet:{cache.subnet_tier}:{az}"] for az in azs],
+            SubnetIds=account.subnet_ids(cache.subnet_tier),
         )
         elasticache.create_replication_group(
             ReplicationGroupId=cache.name,

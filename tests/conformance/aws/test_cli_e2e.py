@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from eks_refarch import cli
 from eks_refarch.conformance.aws.context import AwsContext
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.registry import load_builtin_checks
+from eks_refarch.demo.server import reset
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.helpers import REPO, serving
 
@@ -56,11 +56,6 @@ def refarch(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
-
-
-def reset(url: str) -> None:
-    request = urllib.request.Request(f"{url}/moto-api/reset", data=b"", method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ about why a read failed."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
@@ -23,6 +22,7 @@ from eks_refarch.conformance.aws.context import (
     iam_action,
 )
 from eks_refarch.conformance.facts import CollectionError
+from tests.helpers import threaded
 
 REGION = "ap-northeast-1"
 
@@ -177,13 +177,8 @@ class _Answer(BaseHTTPRequestHandler):
 @pytest.fixture
 def answering() -> Iterator[tuple[str, type[_Answer]]]:
     handler = type("Handler", (_Answer,), {})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
+    with threaded(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url, handler
 
 
 def test_throttling_is_retried_then_reported_with_the_attempts(

@@ -226,10 +226,6 @@ class AwsContext:
         result: dict[str, Any] = self._cached(service, method, params, absent, True)
         return result
 
-    def action(self, service: str, method: str) -> str:
-        """The IAM action behind a client method, from the service's model."""
-        return iam_action(service, method)
-
     # Internals.
     def _cached(
         self,
@@ -287,21 +283,11 @@ class AwsContext:
                 service,
                 region_name=self.options.region,
                 endpoint_url=self.options.endpoint_url,
-                config=self._config(service),
+                config=_config(self.options),
             )
             self._count_calls(client)
             self._clients[service] = client
         return self._clients[service]
-
-    def _config(self, service: str) -> Config:
-        return Config(
-            retries=_retries(self.options),
-            connect_timeout=self.options.connect_timeout,
-            read_timeout=self.options.read_timeout,
-            user_agent_extra="eks-refarch-check",
-            # An emulator serves every bucket at one host; virtual-host style needs DNS.
-            s3={"addressing_style": "path"} if self.options.endpoint_url else None,
-        )
 
     def _count_calls(self, client: Any) -> None:
         service = client.meta.service_model.service_name
@@ -329,7 +315,7 @@ class AwsContext:
         what = f"{service} {method} in {self.options.region}"
         if isinstance(exc, CollectionError):
             return exc
-        action = self.action(service, method)
+        action = iam_action(service, method)
         if isinstance(exc, botocore.exceptions.ClientError):
             code = _code(exc)
             message = exc.response.get("Error", {}).get("Message", "")
@@ -389,11 +375,19 @@ def _require_read(service: str, method: str) -> None:
         )
 
 
-def _retries(options: AwsOptions) -> dict[str, Any]:
-    # total_max_attempts, not max_attempts: botocore reads Config's max_attempts as the
-    # number of retries and adds one (botocore/args.py), while --max-attempts counts the
-    # first attempt too, as AWS_MAX_ATTEMPTS does.
-    return {"mode": options.retry_mode, "total_max_attempts": options.max_attempts}
+def _config(options: AwsOptions) -> Config:
+    """Every client's retries, timeouts and user agent, the role's STS client included."""
+    return Config(
+        # total_max_attempts, not max_attempts: botocore reads Config's max_attempts as the
+        # number of retries and adds one (botocore/args.py), while --max-attempts counts the
+        # first attempt too, as AWS_MAX_ATTEMPTS does.
+        retries={"mode": options.retry_mode, "total_max_attempts": options.max_attempts},
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        user_agent_extra="eks-refarch-check",
+        # An emulator serves every bucket at one host; virtual-host style needs DNS.
+        s3={"addressing_style": "path"} if options.endpoint_url else None,
+    )
 
 
 def _code(exc: botocore.exceptions.ClientError) -> str:
@@ -409,11 +403,7 @@ def _session(options: AwsOptions) -> boto3.Session:
         "sts",
         region_name=options.region,
         endpoint_url=options.endpoint_url,
-        config=Config(
-            retries=_retries(options),
-            connect_timeout=options.connect_timeout,
-            read_timeout=options.read_timeout,
-        ),
+        config=_config(options),
     )
     action = "sts:AssumeRole"
     try:

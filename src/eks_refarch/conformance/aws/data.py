@@ -417,7 +417,7 @@ def elasticache_replication_group_encrypted(facts: Facts, design: Design) -> Ite
     for spec in design.data.caches:
         group = groups.get(spec.name)
         if group is None:
-            yield failed(spec.name, f"ElastiCache replication group {spec.name} is missing")
+            yield _missing("ElastiCache replication group", spec.name)
             continue
         problems = []
         if spec.transit_encryption and not group.transit_encryption:
@@ -462,7 +462,7 @@ def s3_bucket_public_access_blocked(facts: Facts, design: Design) -> Iterator[Re
         if not spec.block_public_access:
             yield skipped(bucket.name, f"the design does not block public access to {bucket.name}")
         elif not bucket.exists:
-            yield failed(bucket.name, f"S3 bucket {bucket.name} is missing")
+            yield _missing("S3 bucket", bucket.name)
         elif bucket.block is None:
             yield failed(bucket.name, f"S3 bucket {bucket.name} has no public access block")
         elif off := [f for f in BLOCK_FLAGS if not bucket.block.get(f)]:
@@ -505,7 +505,7 @@ def secretsmanager_secret_encrypted_with_designed_key(
     for spec in design.data.secrets:
         secret = secrets.get(spec.name)
         if secret is None:
-            yield failed(spec.name, f"secret {spec.name} is missing")
+            yield _missing("secret", spec.name)
         elif key_matches(secret.kms_key_id, spec.kms_key, keys):
             yield passed(secret.arn, f"secret {spec.name} is encrypted with {spec.kms_key}")
         else:

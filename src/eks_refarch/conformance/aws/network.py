@@ -16,11 +16,17 @@ from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import CheckText, Remediation, Result, Severity, failed, passed
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
+from eks_refarch.design.model import Subnet as DesignedSubnet
 from eks_refarch.design.model import SubnetTier
 
 VPC_DOCS = "https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html"
 PRIVATE_CLUSTER_DOCS = "https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html"
 PRIVATE_TIERS: tuple[SubnetTier, ...] = ("private-app", "private-data")
+
+
+def _missing_subnet(want: DesignedSubnet) -> Result:
+    label = f"{want.tier} subnet {want.cidr}"
+    return failed(label, f"{label} is missing")
 
 
 @check(
@@ -139,7 +145,7 @@ def vpc_public_subnets_hold_only_edge(facts: Facts, design: Design) -> Iterator[
     alb_prefix = f"ELB app/{design.edge.alb.name}/"
     for want, seen in designed_subnets(vpcs, vpc, design, ("public",)):
         if seen is None:
-            yield failed(f"public subnet {want.cidr}", f"public subnet {want.cidr} is missing")
+            yield _missing_subnet(want)
             continue
         others = [
             n
@@ -196,9 +202,7 @@ def vpc_private_subnets_no_public_ip(facts: Facts, design: Design) -> Iterator[R
         return
     for want, seen in designed_subnets(vpcs, vpc, design, PRIVATE_TIERS):
         if seen is None:
-            yield failed(
-                f"{want.tier} subnet {want.cidr}", f"{want.tier} subnet {want.cidr} is missing"
-            )
+            yield _missing_subnet(want)
         elif seen.map_public_ip_on_launch:
             yield failed(
                 seen.id,
@@ -245,9 +249,7 @@ def vpc_private_subnets_route_through_nat(facts: Facts, design: Design) -> Itera
     nats = {n.id: n for n in routing.nat_gateways}
     for want, seen in designed_subnets(vpcs, vpc, design, PRIVATE_TIERS):
         if seen is None:
-            yield failed(
-                f"{want.tier} subnet {want.cidr}", f"{want.tier} subnet {want.cidr} is missing"
-            )
+            yield _missing_subnet(want)
             continue
         table = routing.table_for(seen)
         defaults = [
