@@ -492,3 +492,14 @@ def test_a_missing_alb_fails_its_checks_rather_than_passing(design: Design) -> N
         (result,) = evaluate(check_id, facts, design)
         assert result.status is Status.FAIL
         assert "no load balancer is named sakura-shop-edge" in result.message
+
+
+@pytest.mark.parametrize("port", ["#{port}", "8443"])
+def test_a_redirect_to_any_port_but_the_designed_https_port_fails(
+    design: Design, port: str
+) -> None:
+    redirect = ListenerAction("redirect", (), "HTTPS", port, "HTTP_301")
+    facts = _listener(80, default_actions=(redirect,))(conforming())
+    (result,) = evaluate("elbv2_alb_http_redirects_to_https", facts, design)
+    assert result.status is Status.FAIL
+    assert f"redirect to HTTPS:{port} (HTTP_301)" in result.message

@@ -269,7 +269,9 @@ def elbv2_alb_http_redirects_to_https(facts: Facts, design: Design) -> Iterator[
         for a in listener.default_actions
         if a.type == "redirect"
         and a.redirect_protocol == "HTTPS"
-        and a.redirect_port in (str(want.https_port), "#{port}" if want.https_port == 443 else "")
+        # Only the designed port: "#{port}" keeps the request's own port, so on the HTTP
+        # listener it would send clients to https://host:80.
+        and a.redirect_port == str(want.https_port)
         and a.redirect_status == "HTTP_301"
     ]
     actions = ", ".join(
