@@ -11,6 +11,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_DESIGN = REPO / "architecture.yaml"
@@ -73,3 +77,25 @@ def threaded(server: ThreadingHTTPServer) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def launch_chromium(playwright: Playwright, *extra_args: str) -> Browser:
+    """Debian's headless Chromium, with the flags the machine's notes give, and ``extra_args``.
+
+    Playwright's own browser download does not work here; it adds --headless and a fresh
+    --user-data-dir of its own (it refuses one in the arguments).
+    """
+    chromium = Path("/usr/bin/chromium")
+    assert chromium.is_file(), (
+        f"{chromium} is missing: run `make setup` (scripts/bootstrap.sh installs chromium)"
+    )
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        *extra_args,
+    ]
+    return playwright.chromium.launch(executable_path=str(chromium), args=args)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import base64
-import functools
 import math
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +13,12 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from eks_refarch.rendering import LANGS, VIEWS
+from tests.helpers import launch_chromium
 from tests.rendering.svgtext import icon_boxes
+from tests.site.sitebuild import serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# From the machine's notes. Playwright adds --headless and a fresh --user-data-dir of
-# its own (it refuses one in args).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # An icon is a coloured picture: anti-aliased, it has dozens of colours. A missing one
 # leaves the cluster's flat background, one or two colours.
 MIN_ICON_COLOURS = 12
@@ -100,11 +88,6 @@ async (png) => {
 """
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(
     rendered_dir: Path, tmp_path_factory: pytest.TempPathFactory
@@ -112,24 +95,14 @@ def site(
     """The rendered SVGs served on 127.0.0.1 (an ephemeral port): (base URL, its directory)."""
     root = tmp_path_factory.mktemp("site")
     shutil.copytree(rendered_dir, root, dirs_exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(root) as url:
+        yield url, root
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.is_file(), (
-        f"{CHROMIUM} is missing: run `make setup` (scripts/bootstrap.sh installs chromium)"
-    )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -66,7 +66,7 @@ from pathlib import Path
 import eks_refarch.rendering as rendering
 copy = Path(sys.argv[1]).resolve()
 assert Path(rendering.__file__).resolve().is_relative_to(copy), rendering.__file__
-rendering.render_views(copy / "architecture.yaml", Path(sys.argv[2]), formats=("svg", "png"))
+rendering.render(copy / "architecture.yaml", Path(sys.argv[2]), formats=("svg", "png"))
 """
 
 

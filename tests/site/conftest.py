@@ -11,20 +11,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Request, Response, sync_playwright
 
+from tests.helpers import launch_chromium
 from tests.site import sitebuild
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Every host but 127.0.0.1 fails to resolve: no request can leave the machine, and
-    # each attempt is still seen (and recorded) as a request.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+# Every host but 127.0.0.1 fails to resolve: no request can leave the machine, and
+# each attempt is still seen (and recorded) as a request.
+LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 # The error of a request cancelled because the crawl moved on to the next page (the
 # search worker's lazy loads, mostly); the same requests complete on the home pages.
 NAVIGATED_AWAY = "net::ERR_ABORTED"
@@ -54,9 +46,8 @@ def base_url(site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def recorder(base_url: str) -> Iterator[Recorder]:
     """One headless Chromium for the session: every request recorded, none leaves 127.0.0.1."""
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: run `make setup` to install chromium"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, LOOPBACK_ONLY)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         recorder = Recorder(context=context)
         # The HTTP cache stays on: an asset a page links wrongly has a URL of its own, so

@@ -14,6 +14,16 @@ design_file = click.argument(
     "file", type=click.Path(path_type=Path), default=DEFAULT_DESIGN, required=False
 )
 
+# The option by which the other commands are told which design to read.
+design_option = click.option(
+    "--design",
+    "design_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_DESIGN,
+    show_default=True,
+    help="The design file.",
+)
+
 
 @click.group()
 def design() -> None:

@@ -1,6 +1,6 @@
 """Architecture diagrams drawn from the design model: byte-stable, self-contained SVG and PNG.
 
-``render_views`` is what the site calls; ``render`` also says which views were drawn
+``render`` is what the command and the site call: it also says which views were drawn
 and which were reused from the cache; ``VIEWS`` and ``VIEW_TITLES`` name the pictures.
 """
 
@@ -10,7 +10,6 @@ from eks_refarch.rendering.renderer import (
     RenderResult,
     compare,
     render,
-    render_views,
 )
 from eks_refarch.rendering.views import FORMATS, LANGS, VIEW_TITLES, VIEWS, Lang
 
@@ -25,5 +24,4 @@ __all__ = [
     "RenderResult",
     "compare",
     "render",
-    "render_views",
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from eks_refarch.design import DEFAULT_DESIGN
+from eks_refarch.design.cli import design_option
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK
 from eks_refarch.rendering.renderer import compare, render
 from eks_refarch.rendering.views import FORMATS, LANGS, VIEWS
@@ -20,14 +20,7 @@ def _split(value: str) -> list[str]:
 
 
 @click.command()
-@click.option(
-    "--design",
-    "design_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_DESIGN,
-    show_default=True,
-    help="The design file.",
-)
+@design_option
 @click.option(
     "--out",
     metavar="DIR",

@@ -121,10 +121,11 @@ class ViewDiagram(Diagram):  # type: ignore[misc]  # the library ships no type h
             self.source = self.dot.source
 
     def node(self, nodeid: str, label: str, **attrs: Any) -> None:
-        self.register_node(nodeid, label, attrs)
+        self.claim_node(nodeid, label, attrs)
         super().node(nodeid, label, **attrs)
 
-    def register_node(self, nodeid: str, label: str, attrs: dict[str, Any]) -> None:
+    def claim_node(self, nodeid: str, label: str, attrs: dict[str, Any]) -> None:
+        """Take ``nodeid`` for this picture, refusing a random or taken one; note its icon."""
         if _RANDOM_ID.fullmatch(nodeid):
             raise ViewError(f"the node {label!r} needs nodeid= derived from the design")
         if nodeid in self._node_ids:
@@ -135,7 +136,8 @@ class ViewDiagram(Diagram):  # type: ignore[misc]  # the library ships no type h
         if image and image not in self.icons:
             self.icons[image] = Path(image)
 
-    def register_cluster(self, name: str, label: str) -> None:
+    def claim_cluster(self, name: str, label: str) -> None:
+        """Take a cluster's name for this picture, refusing one already taken."""
         if name in self._cluster_names:
             raise ViewError(f"two clusters in one parent share the label {label!r}")
         self._cluster_names.add(name)
@@ -166,10 +168,10 @@ class Cluster(_LibraryCluster):  # type: ignore[misc]  # the library ships no ty
         self.labels: tuple[str, ...] = (*getattr(self._parent, "labels", ()), label)
         self.name = "cluster_" + " / ".join(self.labels)
         self.dot.name = self.name
-        self._diagram.register_cluster(self.name, label)
+        self._diagram.claim_cluster(self.name, label)
 
     def node(self, nodeid: str, label: str, **attrs: Any) -> None:
-        self._diagram.register_node(nodeid, label, attrs)
+        self._diagram.claim_node(nodeid, label, attrs)
         super().node(nodeid, label, **attrs)
 
 

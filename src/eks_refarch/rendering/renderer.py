@@ -238,21 +238,6 @@ def compare(result: RenderResult, committed_dir: Path) -> list[Difference]:
     return differences
 
 
-def render_views(
-    design_path: Path,
-    out_dir: Path,
-    *,
-    formats: Sequence[str] = ("svg",),
-    langs: Sequence[str] = LANGS,
-    cache_dir: Path | None = None,
-) -> list[Path]:
-    """Render every view into ``out_dir/<lang>/<view>.<format>``; return the files written.
-
-    The site's entry point. Without ``cache_dir`` every view is drawn afresh.
-    """
-    return render(design_path, out_dir, formats=formats, langs=langs, cache_dir=cache_dir).files
-
-
 def _pairs(outputs: Iterable[Output]) -> list[tuple[str, Lang]]:
     pairs: list[tuple[str, Lang]] = []
     for output in outputs:

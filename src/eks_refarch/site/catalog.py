@@ -14,7 +14,7 @@ from itertools import groupby
 
 from eks_refarch.conformance.model import CheckSpec, Severity, Source
 from eks_refarch.conformance.registry import Registry
-from eks_refarch.site.markdown import code, code_list, prose, table
+from eks_refarch.site.markdown import code, code_list, joined, prose, table
 
 Link = Callable[[str], str]
 
@@ -191,8 +191,7 @@ def index(registry: Registry, lang: str, link: Link) -> str:
                 ],
             )
         )
-    separator = "、" if lang == "ja" else ", "
-    total = _T["index_counts"][lang].format(total=len(checks), parts=separator.join(counts))
+    total = _T["index_counts"][lang].format(total=len(checks), parts=joined(counts, lang))
     return "\n\n".join([total, *sections])
 
 
@@ -207,9 +206,7 @@ def permissions_table(registry: Registry, source: Source, lang: str, link: Link)
             [
                 code(collector.kind.__name__),
                 code_list(collector.actions, lang),
-                ("、" if lang == "ja" else ", ").join(
-                    f"[{code(s.id)}]({link(page_of(s.id))})" for s in readers
-                ),
+                joined((f"[{code(s.id)}]({link(page_of(s.id))})" for s in readers), lang),
             ]
         )
     if not rows:
@@ -224,7 +221,7 @@ def cross_layer_links(registry: Registry, lang: str, link: Link) -> str:
     ]
     if not links:
         raise ValueError("no registered check reads more than one source")
-    return ("、" if lang == "ja" else ", ").join(links)
+    return joined(links, lang)
 
 
 def page(spec: CheckSpec, registry: Registry, lang: str, link: Link, adr: str) -> str:

@@ -12,7 +12,7 @@ from eks_refarch import errors
 from eks_refarch.conformance.model import Status
 from eks_refarch.design import Design
 from eks_refarch.site.decisions import page_of
-from eks_refarch.site.markdown import code, code_list, table
+from eks_refarch.site.markdown import code, code_list, joined, table
 
 Link = Callable[[str], str]
 
@@ -104,7 +104,7 @@ def component_flows_table(design: Design, lang: str, link: Link) -> str:
 
     def parties(names: tuple[str, ...]) -> str:
         shown = [titles.get(n, code(n)) for n in names]
-        return ("、" if lang == "ja" else ", ").join(shown) if shown else _H["none"][lang]
+        return joined(shown, lang) if shown else _H["none"][lang]
 
     return table(
         [_H["component"][lang], _H["watches"][lang], _H["feeds"][lang]],

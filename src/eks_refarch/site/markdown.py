@@ -62,7 +62,11 @@ def code(text: object) -> str:
     return f"`{text}`"
 
 
+def joined(items: Iterable[str], lang: str) -> str:
+    """Items joined with the language's list separator: ``a、b`` or ``a, b``."""
+    return ("、" if lang == "ja" else ", ").join(items)
+
+
 def code_list(items: Iterable[object], lang: str) -> str:
     """Inline-code items joined with the language's list separator."""
-    separator = "、" if lang == "ja" else ", "
-    return separator.join(code(i) for i in items)
+    return joined((code(i) for i in items), lang)
