@@ -30,22 +30,16 @@ from eks_refarch.conformance.report import RENDERERS, ReportContext
 from eks_refarch.conformance.report.text import render_stats, render_text
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import DEFAULT_DESIGN, Design, load
-from eks_refarch.errors import Problem, UserInputError
+from eks_refarch.errors import EXIT_CODES_HELP, Problem, UserInputError
 from eks_refarch.yamlio import load_document
 
 FORMATS = tuple(RENDERERS)
 
 
 class ExitCodesHelp:
-    """Ends a command's help with the shared exit codes of `refarch`.
-
-    Read when the help is shown: eks_refarch.cli imports this module to add the command,
-    so importing it back at load time would be circular.
-    """
+    """Ends a command's help with the shared exit codes of `refarch`."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from eks_refarch.cli import EXIT_CODES_HELP
-
         formatter.write_paragraph()
         with formatter.indentation():
             formatter.write_text(EXIT_CODES_HELP)
