@@ -54,10 +54,7 @@ def run(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             err.print(f"[bold red]error:[/] {escape(str(problem))}")
         return exc.exit_code
-    except click.UsageError as exc:
-        exc.show()
-        return EXIT_USAGE
-    except click.ClickException as exc:
+    except click.ClickException as exc:  # a UsageError too: its show() adds the usage line
         exc.show()
         return EXIT_USAGE
     except click.Abort:
