@@ -14,15 +14,10 @@ from eks_refarch import __version__
 from eks_refarch.conformance.cli import check
 from eks_refarch.demo.cli import demo
 from eks_refarch.design.cli import design
-from eks_refarch.errors import EXIT_INTERNAL, EXIT_USAGE, UserInputError
+from eks_refarch.errors import EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_USAGE, UserInputError
 from eks_refarch.manifests.cli import manifests
 from eks_refarch.policy import policy
 from eks_refarch.rendering.cli import diagrams
-
-EXIT_CODES_HELP = (
-    "Exit codes: 0 everything passed (or was skipped); 1 something failed; 2 nothing "
-    "failed but something could not be verified; 3 usage or input error; 4 internal error."
-)
 
 
 @click.group(
@@ -59,10 +54,7 @@ def run(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             err.print(f"[bold red]error:[/] {escape(str(problem))}")
         return exc.exit_code
-    except click.UsageError as exc:
-        exc.show()
-        return EXIT_USAGE
-    except click.ClickException as exc:
+    except click.ClickException as exc:  # a UsageError too: its show() adds the usage line
         exc.show()
         return EXIT_USAGE
     except click.Abort:

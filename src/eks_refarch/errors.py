@@ -13,6 +13,10 @@ EXIT_FAILED = 1
 EXIT_ERRORED = 2
 EXIT_USAGE = 3
 EXIT_INTERNAL = 4
+EXIT_CODES_HELP = (
+    "Exit codes: 0 everything passed (or was skipped); 1 something failed; 2 nothing "
+    "failed but something could not be verified; 3 usage or input error; 4 internal error."
+)
 
 
 def dotted(loc: Sequence[str | int]) -> str:

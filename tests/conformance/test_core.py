@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from eks_refarch.conformance.model import (
     CheckText,
     Remediation,
     Result,
+    Rule,
     Severity,
     Source,
     Status,
@@ -43,6 +44,23 @@ class Gadgets:
 @dataclass(frozen=True)
 class Pods:
     names: tuple[str, ...]
+
+
+def minimal_check(
+    registry: Registry,
+    *needs: type[Any],
+    decision: str = "ADR-0001",
+    ja: CheckText | None = JA,
+) -> Callable[[Rule], Rule]:
+    """``registry.check`` with the least metadata a check may have, for registration tests."""
+    return registry.check(
+        severity=Severity.LOW,
+        remediation=FIX,
+        references=REFS,
+        decision=decision,
+        needs=needs,
+        ja=ja,
+    )
 
 
 class FakeAccount:
@@ -156,14 +174,7 @@ def test_a_check_without_its_japanese_text_fails_at_registration(
         return []
 
     fake_thing_is_ok.__doc__ = doc
-    register = Registry().check(
-        severity=Severity.LOW,
-        remediation=FIX,
-        references=REFS,
-        decision="ADR-0001",
-        needs=[Pods],
-        ja=ja,
-    )
+    register = minimal_check(Registry(), Pods, ja=ja)
     with pytest.raises(ValueError, match=re.escape(message)):
         register(fake_thing_is_ok)
 
@@ -172,14 +183,7 @@ def test_duplicate_check_id_fails_at_registration() -> None:
     reg = make_registry()
     with pytest.raises(ValueError, match="duplicate check id 'fake_pod_is_running'"):
 
-        @reg.check(
-            severity=Severity.LOW,
-            remediation=FIX,
-            references=REFS,
-            decision="ADR-0001",
-            needs=[Pods],
-            ja=JA,
-        )
+        @minimal_check(reg, Pods)
         def fake_pod_is_running(facts: Facts, design: Design) -> list[Result]:
             """Again."""
             return []
@@ -202,14 +206,7 @@ def test_malformed_checks_fail_at_registration(
     rule.__name__ = name
     rule.__doc__ = doc
     with pytest.raises(ValueError, match=message):
-        Registry().check(
-            severity=Severity.LOW,
-            remediation=FIX,
-            references=REFS,
-            decision=decision,
-            needs=[Pods],
-            ja=JA,
-        )(rule)
+        minimal_check(Registry(), Pods, decision=decision)(rule)
 
 
 def test_each_fact_is_collected_once_and_findings_carry_severity(design: Design) -> None:
@@ -274,26 +271,12 @@ def test_a_rule_that_raises_or_returns_nothing_is_an_error_not_a_pass(design: De
     def widgets(ctx: FakeAccount, design: Design) -> Widgets:
         return Widgets(())
 
-    @reg.check(
-        severity=Severity.LOW,
-        remediation=FIX,
-        references=REFS,
-        decision="ADR-0001",
-        needs=[Widgets],
-        ja=JA,
-    )
+    @minimal_check(reg, Widgets)
     def fake_widget_rule_raises(facts: Facts, design: Design) -> list[Result]:
         """Raises."""
         raise ZeroDivisionError("boom")
 
-    @reg.check(
-        severity=Severity.LOW,
-        remediation=FIX,
-        references=REFS,
-        decision="ADR-0001",
-        needs=[Widgets],
-        ja=JA,
-    )
+    @minimal_check(reg, Widgets)
     def fake_widget_rule_is_silent(facts: Facts, design: Design) -> list[Result]:
         """Says nothing."""
         return []

@@ -135,13 +135,18 @@ def test_an_error_page_without_an_error_code_is_named_by_its_status(
     )
     proxy.faults["route53:ListHostedZones"] = Fault(math.inf, page)
     run = refarch_check("--endpoint-url", proxy.url, "--format", "json", "--max-attempts", "1")
+    affected = needing("route53:ListHostedZones")
+    assert run.code == EXIT_ERRORED, run.stderr
+    assert proxy.injected["route53:ListHostedZones"] == 1
     errored = [f for f in run.findings if f["status"] == "error"]
-    assert {f["check"] for f in errored} == needing("route53:ListHostedZones")
+    assert {f["check"] for f in errored} == affected
     for finding in errored:
         assert (
             "AccessDenied: HTTP 403 with no error code in the response "
             "(needs route53:ListHostedZones)" in finding["message"]
         )
+    others = [f for f in run.findings if f["check"] not in affected]
+    assert others == [f for f in unfaulted.findings if f["check"] not in affected]
 
 
 def unanswered(run: CliRun, url: str, reason: str) -> None:

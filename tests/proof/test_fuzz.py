@@ -237,7 +237,8 @@ def test_a_directory_for_a_file_and_a_file_for_a_directory_are_refused(
     assert run.code == EXIT_USAGE
     assert "Traceback" not in run.stderr
     assert says in run.stderr
-    assert any(str(p) in run.stderr for p in where.values())
+    (given,) = [path for name, path in where.items() if f"{{{name}}}" in args]
+    assert str(given) in run.stderr
     assert run.seconds < REFUSAL_SECONDS
 
 

@@ -15,13 +15,13 @@ from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import boto3
 import click
 from rich.console import Console
 
-from eks_refarch.conformance.aws.context import AwsContext, AwsOptions, CallStats
+from eks_refarch.conformance.aws.context import AwsContext, AwsOptions, CallStats, RetryMode
 from eks_refarch.conformance.cluster.sources import build_cluster
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.nodes.sources import build_nodes
@@ -30,22 +30,16 @@ from eks_refarch.conformance.report import RENDERERS, ReportContext
 from eks_refarch.conformance.report.text import render_stats, render_text
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import DEFAULT_DESIGN, Design, load
-from eks_refarch.errors import Problem, UserInputError
+from eks_refarch.errors import EXIT_CODES_HELP, Problem, UserInputError
 from eks_refarch.yamlio import load_document
 
 FORMATS = tuple(RENDERERS)
 
 
 class ExitCodesHelp:
-    """Ends a command's help with the shared exit codes of `refarch`.
-
-    Read when the help is shown: eks_refarch.cli imports this module to add the command,
-    so importing it back at load time would be circular.
-    """
+    """Ends a command's help with the shared exit codes of `refarch`."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from eks_refarch.cli import EXIT_CODES_HELP
-
         formatter.write_paragraph()
         with formatter.indentation():
             formatter.write_text(EXIT_CODES_HELP)
@@ -67,21 +61,24 @@ class SourceSpec:
     default: bool  # runs when no source option at all is given
 
 
+# AwsOptions fields that have defaults there; an absent option (the pytest adapter has
+# none of these) keeps that default.
+AWS_TUNING = ("retry_mode", "max_attempts", "connect_timeout", "read_timeout")
+
+
 def build_aws(params: Mapping[str, Any], design: Design) -> AwsContext:
     """The AWS context: --region (else the design's region), the boto3 credential chain."""
     profile = params.get("profile")
     if profile and profile not in boto3.Session().available_profiles:
         raise UserInputError([Problem(None, None, ("--profile",), f"no AWS profile {profile!r}")])
+    tuning = {name: params[name] for name in AWS_TUNING if params.get(name) is not None}
     return AwsContext(
         AwsOptions(
             region=params.get("region") or design.product.region,
             profile=profile,
             role_arn=params.get("role_arn"),
             endpoint_url=params.get("endpoint_url"),
-            retry_mode=params.get("retry_mode") or "standard",
-            max_attempts=params.get("max_attempts") or 5,
-            connect_timeout=params.get("connect_timeout") or 5.0,
-            read_timeout=params.get("read_timeout") or 30.0,
+            **tuning,
         )
     )
 
@@ -230,20 +227,30 @@ design_option = click.option(
 @click.option("--endpoint-url", help="Send every AWS call to this endpoint (an emulator).")
 @click.option(
     "--retry-mode",
-    type=click.Choice(["standard", "adaptive"]),
-    default="standard",
+    type=click.Choice(get_args(RetryMode)),
+    default=AwsOptions.retry_mode,
     show_default=True,
     help="botocore retry mode.",
 )
 @click.option(
     "--max-attempts",
     type=click.IntRange(1, 20),
-    default=5,
+    default=AwsOptions.max_attempts,
     show_default=True,
     help="Attempts per API call, the first included.",
 )
-@click.option("--connect-timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True)
-@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True)
+@click.option(
+    "--connect-timeout",
+    type=click.FloatRange(min=0.1),
+    default=AwsOptions.connect_timeout,
+    show_default=True,
+)
+@click.option(
+    "--read-timeout",
+    type=click.FloatRange(min=0.1),
+    default=AwsOptions.read_timeout,
+    show_default=True,
+)
 @click.option(
     "--kubeconfig",
     type=click.Path(path_type=Path, dir_okay=False),

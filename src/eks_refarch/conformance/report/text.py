@@ -55,13 +55,13 @@ def render_text(report: ReportContext, *, color: bool = False) -> str:
         if status is Status.FAIL:
             _print_fixes(console, report, findings)
     summary = Table(title="summary", title_justify="left")
-    for status in (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP):
+    for status in Status:
         summary.add_column(status.value, justify="right", style=STYLE[status])
     summary.add_column("checks", justify="right")
     summary.add_column("seconds", justify="right")
     counts = report.result.summary()
     summary.add_row(
-        *(str(counts[s.value]) for s in (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP)),
+        *(str(counts[s.value]) for s in Status),
         str(len(report.check_ids())),
         f"{report.result.seconds:.2f}",
     )
