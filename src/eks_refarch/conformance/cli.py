@@ -29,7 +29,8 @@ from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.report import RENDERERS, ReportContext
 from eks_refarch.conformance.report.text import render_stats, render_text
 from eks_refarch.conformance.runner import RunResult, run
-from eks_refarch.design import DEFAULT_DESIGN, Design, load
+from eks_refarch.design import Design, load
+from eks_refarch.design.cli import design_option
 from eks_refarch.errors import EXIT_CODES_HELP, Problem, UserInputError
 from eks_refarch.yamlio import load_document
 
@@ -207,16 +208,6 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ):
         func = option(func)
     return func
-
-
-design_option = click.option(
-    "--design",
-    "design_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_DESIGN,
-    show_default=True,
-    help="The design file.",
-)
 
 
 @click.command(cls=CheckCommand)

@@ -9,7 +9,6 @@ import click
 from eks_refarch.conformance.aws.context import AwsContext, AwsOptions
 from eks_refarch.conformance.cli import (
     CheckGroup,
-    design_option,
     execute,
     parse_only,
     report_options,
@@ -19,6 +18,7 @@ from eks_refarch.demo.drift import DRIFTS
 from eks_refarch.demo.provision import Account, demo_session, provision
 from eks_refarch.demo.server import moto_server, require_loopback
 from eks_refarch.design import Design, load
+from eks_refarch.design.cli import design_option
 
 drift_option = click.option(
     "--drift",
