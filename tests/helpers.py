@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -99,3 +99,11 @@ def launch_chromium(playwright: Playwright, *extra_args: str) -> Browser:
         *extra_args,
     ]
     return playwright.chromium.launch(executable_path=str(chromium), args=args)
+
+
+def iam_user(iam: Any, name: str, document: str) -> tuple[str, str]:
+    """An IAM user holding one inline policy ``document``; its access key id and secret."""
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName=f"{name}-policy", PolicyDocument=document)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]

@@ -20,7 +20,7 @@ from eks_refarch.demo.server import reset, set_auth
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_OK
 from tests.demo.fixtures import empty_body_signing, fresh_context
-from tests.helpers import REPO
+from tests.helpers import REPO, iam_user
 
 REGISTRY = load_builtin_checks()
 # The checks an AWS-only run evaluates; cross-layer checks also need the cluster.
@@ -85,27 +85,16 @@ def auditor_denied_elb(
     reset(moto_endpoint)
     account = provision(moto_endpoint, design)
     iam = account.client("iam")
-    iam.create_user(UserName="auditor")
-    iam.put_user_policy(
-        UserName="auditor",
-        PolicyName="read-but-not-elb",
-        PolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
-                    {"Effect": "Deny", "Action": "elasticloadbalancing:*", "Resource": "*"},
-                ],
-            }
-        ),
+    everything_but_elb = [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "elasticloadbalancing:*", "Resource": "*"},
+    ]
+    key_id, secret = iam_user(
+        iam, "auditor", json.dumps({"Version": "2012-10-17", "Statement": everything_but_elb})
     )
-    key = iam.create_access_key(UserName="auditor")["AccessKey"]
     set_auth(moto_endpoint, enforced=True)
     try:
-        yield {
-            "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
-        }
+        yield {"AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secret}
     finally:
         set_auth(moto_endpoint, enforced=False)
 

@@ -25,7 +25,7 @@ from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.demo.provision import Account, provision
 from eks_refarch.demo.server import reset, set_auth
 from eks_refarch.design import Design
-from tests.helpers import SHIPPED_DESIGN, serving
+from tests.helpers import SHIPPED_DESIGN, iam_user, serving
 
 REGISTRY = load_builtin_checks()
 AWS_CHECKS = frozenset(c.id for c in REGISTRY.checks() if c.sources == {Source.AWS})
@@ -111,10 +111,7 @@ def policy_without(action: str) -> dict[str, Any]:
 
 
 def _user(iam: Any, name: str, document: str) -> Keys:
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="refarch", PolicyDocument=document)
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return Keys(key["AccessKeyId"], key["SecretAccessKey"])
+    return Keys(*iam_user(iam, name, document))
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from eks_refarch.conformance.aws.context import (
     iam_action,
 )
 from eks_refarch.conformance.facts import CollectionError
-from tests.helpers import threaded
+from tests.helpers import iam_user, threaded
 
 REGION = "ap-northeast-1"
 
@@ -119,22 +119,12 @@ def test_access_denied_is_a_collection_error_naming_the_action(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     with mock_aws():
         iam = boto3.client("iam")
-        iam.create_user(UserName="reader")
-        iam.put_user_policy(
-            UserName="reader",
-            PolicyName="elb-only",
-            PolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Action": "elasticloadbalancing:*", "Resource": "*"}
-                    ],
-                }
-            ),
+        elb_only = {"Effect": "Allow", "Action": "elasticloadbalancing:*", "Resource": "*"}
+        key_id, secret = iam_user(
+            iam, "reader", json.dumps({"Version": "2012-10-17", "Statement": [elb_only]})
         )
-        key = iam.create_access_key(UserName="reader")["AccessKey"]
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key_id)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
         ctx = context()
         assert ctx.paginate("elbv2", "describe_load_balancers")["LoadBalancers"] == []
         for _ in range(2):
