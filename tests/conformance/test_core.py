@@ -259,6 +259,15 @@ def test_an_explicitly_requested_check_without_its_source_is_skipped_with_the_re
     assert "AWS credentials" in finding.message
 
 
+def test_a_requested_node_check_without_nodes_names_both_ways_to_reach_them(
+    design: Design,
+) -> None:
+    result = run(design, {Source.CLUSTER: object()}, only=["kubelet_anonymous_auth_disabled"])
+    (finding,) = result.findings
+    assert finding.status is Status.SKIP
+    assert finding.message == ("not run: needs --hosts (or --kubeconfig, through the API server)")
+
+
 def test_unknown_check_ids_are_usage_errors(design: Design) -> None:
     with pytest.raises(UserInputError, match="--only: unknown check id 'nope'"):
         run(design, {Source.AWS: FakeAccount()}, registry=make_registry(), only=["nope"])

@@ -20,7 +20,7 @@ from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, Problem, User
 SOURCE_OPTIONS = {
     Source.AWS: "AWS credentials (the default)",
     Source.CLUSTER: "--kubeconfig or --manifests",
-    Source.NODES: "--hosts",
+    Source.NODES: "--hosts (or --kubeconfig, through the API server)",
 }
 
 
