@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -107,3 +109,18 @@ def iam_user(iam: Any, name: str, document: str) -> tuple[str, str]:
     iam.put_user_policy(UserName=name, PolicyName=f"{name}-policy", PolicyDocument=document)
     key = iam.create_access_key(UserName=name)["AccessKey"]
     return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def pytest_checks(
+    *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`pytest checks/` as a separate process, with ``env`` added to this one's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "checks/", "-q", "-p", "no:cacheprovider", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        check=False,
+    )

@@ -18,7 +18,7 @@ from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.demo.server import reset
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from tests.helpers import REPO, serving
+from tests.helpers import REPO, pytest_checks, serving
 
 BIN = Path(sys.executable).parent
 # The checks an AWS-only run evaluates; cross-layer checks also need the cluster.
@@ -115,28 +115,14 @@ def test_a_drift_exits_1_and_names_the_failing_check(server: str) -> None:
     assert proc.returncode == EXIT_FAILED, proc.stderr
     failed = {f["check"] for f in json.loads(proc.stdout)["findings"] if f["status"] == "fail"}
     assert failed == {"ec2_launch_template_requires_imdsv2"}
-    pytest_run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "checks/",
-            "--endpoint-url",
-            server,
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--junitxml",
-            "/dev/stdout",
-            "-m",
-            "aws and high",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "AWS_ACCESS_KEY_ID": "e2e", "AWS_SECRET_ACCESS_KEY": "e2e"},
-        timeout=300,
-        check=False,
+    pytest_run = pytest_checks(
+        "--endpoint-url",
+        server,
+        "--junitxml",
+        "/dev/stdout",
+        "-m",
+        "aws and high",
+        env={"AWS_ACCESS_KEY_ID": "e2e", "AWS_SECRET_ACCESS_KEY": "e2e"},
     )
     assert pytest_run.returncode == 1, pytest_run.stdout
     assert (

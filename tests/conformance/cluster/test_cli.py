@@ -20,8 +20,7 @@ from eks_refarch.demo.server import moto_server, reset
 from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.conformance.aws.test_cli_e2e import refarch
 from tests.conformance.cluster.apiserver import kubeconfig, serve
-from tests.conformance.cluster.runs import pytest_checks
-from tests.helpers import REPO, replace_once
+from tests.helpers import REPO, pytest_checks, replace_once
 
 MANIFESTS = REPO / "manifests"
 CROSS = "elbv2_target_group_matches_gateway_service"

@@ -10,9 +10,9 @@ from eks_refarch import cli
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK
-from tests.conformance.cluster.runs import pytest_checks
 from tests.conformance.nodes.conftest import Node, Sshd
 from tests.conformance.nodes.test_ssh import lay_out_conforming
+from tests.helpers import pytest_checks
 
 NODE_CHECKS = {c.id for c in load_builtin_checks().checks() if c.sources == {Source.NODES}}
 
