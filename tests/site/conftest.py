@@ -111,7 +111,7 @@ _SEEN = """() => ({
 def crawl(site: Path, base_url: str, recorder: Recorder) -> dict[str, Visit]:
     """Every page of the site, visited once: its status, language, images and language links."""
     visits: dict[str, Visit] = {}
-    page = recorder.context.new_page()  # type: ignore[attr-defined]
+    page = recorder.context.new_page()
     start = time.monotonic()
     for path in sitebuild.pages(site):
         recorder.current = path
