@@ -19,10 +19,11 @@ import click
 import yaml
 
 from eks_refarch.conformance.aws.context import READ_PREFIXES, REFUSED_READS
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cli import write_atomically
 from eks_refarch.conformance.cluster.kinds import NODE_PROXY, READ_VERBS, Permission
 from eks_refarch.conformance.model import Source
-from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.conformance.registry import Registry
 
 FORMATS = ("aws", "k8s")
 POLICY_VERSION = "2012-10-17"

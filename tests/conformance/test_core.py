@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import CollectionError, Facts
 from eks_refarch.conformance.model import (
     CheckText,
@@ -21,7 +22,7 @@ from eks_refarch.conformance.model import (
     failed,
     passed,
 )
-from eks_refarch.conformance.registry import JAPANESE, Registry, load_builtin_checks
+from eks_refarch.conformance.registry import JAPANESE, Registry
 from eks_refarch.conformance.runner import run
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, UserInputError

@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 
 from eks_refarch.conformance.aws.context import CallStats
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cli import write_atomically
 from eks_refarch.conformance.model import Finding, Severity, Status
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.report import RENDERERS, ReportContext
 from eks_refarch.conformance.report.text import render_stats
 from eks_refarch.conformance.runner import RunResult

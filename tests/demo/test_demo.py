@@ -10,8 +10,8 @@ import pytest
 from moto.iam.access_control import IAMRequestBase
 
 from eks_refarch import cli
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source, Status
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.demo.cli import provision_with_drift
 from eks_refarch.demo.drift import DRIFTS

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from eks_refarch.cli import run
-from eks_refarch.conformance.registry import load_builtin_checks
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.design import Design, load
 from eks_refarch.manifests import charts
 from eks_refarch.manifests.cli import DEFAULT_OUT

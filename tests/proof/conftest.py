@@ -19,8 +19,8 @@ import pytest
 
 from eks_refarch import cli, policy
 from eks_refarch.conformance.aws.context import AwsContext, AwsOptions
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.demo.provision import Account, provision
 from eks_refarch.demo.server import reset, set_auth

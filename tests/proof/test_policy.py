@@ -15,9 +15,10 @@ import yaml
 
 from eks_refarch import cli, policy
 from eks_refarch.conformance.aws.context import READ_PREFIXES, REFUSED_READS
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster.kinds import NODE_PROXY, READ_VERBS, Permission
 from eks_refarch.conformance.model import Source
-from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_INTERNAL, EXIT_OK
 from tests.helpers import REPO

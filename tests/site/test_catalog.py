@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import CheckSpec
-from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
 from eks_refarch.site import catalog, decisions
 from tests.site import sitebuild

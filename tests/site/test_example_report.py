@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Finding, Severity, Status
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.report import ReportContext
 from eks_refarch.conformance.report.markdown import render_markdown
 from eks_refarch.conformance.runner import RunResult

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import click
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cli import check
 from eks_refarch.conformance.model import (
     CheckText,
@@ -17,7 +18,7 @@ from eks_refarch.conformance.model import (
     Source,
     passed,
 )
-from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
 from eks_refarch.site import cli_docs, decisions, facts, markdown
 

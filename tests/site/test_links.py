@@ -9,7 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
-from eks_refarch.conformance.registry import load_builtin_checks
+from eks_refarch.conformance.builtin import load_builtin_checks
 from tests.helpers import REPO
 from tests.site import sitebuild
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import CheckSpec
-from eks_refarch.conformance.registry import load_builtin_checks
 from tests.helpers import REPO, SHIPPED_DESIGN, replace_once
 from tests.site import sitebuild
 

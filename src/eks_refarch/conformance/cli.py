@@ -22,10 +22,10 @@ import click
 from rich.console import Console
 
 from eks_refarch.conformance.aws.context import AwsContext, AwsOptions, CallStats, RetryMode
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster.sources import build_cluster
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.nodes.sources import build_nodes
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.report import RENDERERS, ReportContext
 from eks_refarch.conformance.report.text import render_stats, render_text
 from eks_refarch.conformance.runner import RunResult, run

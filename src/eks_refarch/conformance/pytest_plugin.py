@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cli import SOURCES, contexts
 from eks_refarch.conformance.model import Finding, Severity, Source, Status
 from eks_refarch.conformance.nodes.sources import TESTINFRA_OPTIONS
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.report.remediation import remediation_text
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import DEFAULT_DESIGN, load

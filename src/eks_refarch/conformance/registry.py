@@ -9,11 +9,8 @@ uses; the IAM policy and the Kubernetes ClusterRole are derived from those decla
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 import re
-import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -110,7 +107,7 @@ class Registry:
         declared = tuple(actions)
 
         def register(func: F) -> F:
-            kind = typing.get_type_hints(func).get("return")
+            kind = _return_type(func)
             if not isinstance(kind, type):
                 raise ValueError(f"collector {func.__qualname__} must annotate its return type")
             if kind in self._collectors:
@@ -148,6 +145,18 @@ class Registry:
         return check_id in self._checks
 
 
+def _return_type(func: Callable[..., Any]) -> Any:
+    """The evaluated return annotation alone: the context parameter's annotation may name a
+    class imported only for type checkers (the AWS context, which would import boto3)."""
+    annotation = func.__annotations__.get("return")
+    if isinstance(annotation, str):
+        try:
+            return eval(annotation, func.__globals__)  # the annotation's own module namespace
+        except NameError:
+            return None
+    return annotation
+
+
 def _require_japanese(check_id: str, ja: CheckText | None, *, english_rationale: str) -> CheckText:
     if ja is None:
         raise ValueError(
@@ -171,20 +180,6 @@ REGISTRY = Registry()
 check = REGISTRY.check
 collector = REGISTRY.collector
 
-_loaded = False
-
-
-def load_builtin_checks() -> Registry:
-    """Import every module under eks_refarch.conformance so that all checks register."""
-    global _loaded
-    if not _loaded:
-        package = importlib.import_module("eks_refarch.conformance")
-        for module in pkgutil.walk_packages(package.__path__, prefix="eks_refarch.conformance."):
-            importlib.import_module(module.name)
-        _loaded = True
-    return REGISTRY
-
-
 __all__ = [
     "REGISTRY",
     "CollectorSpec",
@@ -192,5 +187,4 @@ __all__ = [
     "Result",
     "check",
     "collector",
-    "load_builtin_checks",
 ]

@@ -11,9 +11,10 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import CollectionError, Facts
 from eks_refarch.conformance.model import CheckSpec, Finding, Result, Source, Status
-from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, Problem, UserInputError
 

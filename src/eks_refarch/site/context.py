@@ -8,8 +8,9 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import CheckSpec, Source
-from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.conformance.registry import Registry
 from eks_refarch.conformance.runner import RunResult
 from eks_refarch.design import Design, load
 from eks_refarch.design.model import NODE_PORT_MAX, NODE_PORT_MIN, Component, Text

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import CheckSpec
-from eks_refarch.conformance.registry import Registry, load_builtin_checks
+from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
 from eks_refarch.design.model import Decision
 from eks_refarch.site import catalog

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eks_refarch import policy
-from eks_refarch.conformance.registry import load_builtin_checks
+from eks_refarch.conformance.builtin import load_builtin_checks
 
 _LANGUAGES = {"aws": "json", "k8s": "yaml"}
 

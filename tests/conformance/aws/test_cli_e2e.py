@@ -14,8 +14,8 @@ import pytest
 
 from eks_refarch import cli
 from eks_refarch.conformance.aws.context import AwsContext
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.demo.server import reset
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.helpers import REPO, pytest_checks, serving

@@ -10,8 +10,9 @@ from moto import mock_aws
 
 from eks_refarch.conformance.aws import collectors
 from eks_refarch.conformance.aws.context import AwsContext, AwsOptions
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
-from eks_refarch.conformance.registry import CollectorSpec, load_builtin_checks
+from eks_refarch.conformance.registry import CollectorSpec
 from eks_refarch.demo.provision import Account
 from eks_refarch.design import Design
 from tests.demo.fixtures import fresh_context

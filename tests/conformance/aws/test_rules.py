@@ -42,9 +42,9 @@ from eks_refarch.conformance.aws.facts import (
     WafAssociation,
     WebAcls,
 )
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Result, Source, Status
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.design import Design
 from tests.conformance.aws.account import ALB_DNS, conforming
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster import kinds
 from eks_refarch.conformance.cluster.facts import Service
 from eks_refarch.conformance.cluster.kinds import Kind
 from eks_refarch.conformance.cluster.source import KubeObject
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Result, Status
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.design import Design
 
 GW_LABELS = {"app": "istio-ingressgateway", "istio": "ingressgateway"}

@@ -13,9 +13,9 @@ import boto3
 import pytest
 
 from eks_refarch import cli
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster import kinds
 from eks_refarch.conformance.model import Source
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.demo.server import moto_server, reset
 from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.conformance.aws.test_cli_e2e import refarch

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 
 from eks_refarch.conformance.aws.facts import AlbTargetGroups, TargetGroup
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster.facts import Services
 from eks_refarch.conformance.model import Source, Status
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.design import Design
 from tests.conformance.aws import account
 from tests.conformance.aws.account import TARGET_GROUP

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster import kinds
 from eks_refarch.conformance.cluster.kinds import Permission
 from eks_refarch.conformance.cluster.live import api_client, live_source
 from eks_refarch.conformance.model import Source, Status
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import Design
 from eks_refarch.errors import UserInputError

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster.kinds import READ_VERBS, Permission
 from eks_refarch.conformance.model import Source
-from eks_refarch.conformance.registry import load_builtin_checks
 
 
 def kubernetes_actions() -> list[str]:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from eks_refarch import cli
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK
 from tests.conformance.nodes.conftest import Node, Sshd
 from tests.conformance.nodes.test_ssh import lay_out_conforming

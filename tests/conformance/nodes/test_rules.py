@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Result, Status
 from eks_refarch.conformance.nodes.facts import FileFact, KubeletNode, KubeletNodes, Unknown
 from eks_refarch.conformance.nodes.kubelet import FILE_DEFAULTS, Setting, effective
-from eks_refarch.conformance.registry import load_builtin_checks
 from eks_refarch.design import Design
 
 CONFIG = "/etc/kubernetes/kubelet/config.json"

@@ -9,9 +9,8 @@ load balancers, the listeners) are served once from the context's cache.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eks_refarch.conformance.aws.context import Absent, AwsContext, EndpointGap
 from eks_refarch.conformance.aws.facts import (
     Addons,
     Alb,
@@ -65,9 +64,13 @@ from eks_refarch.conformance.aws.facts import (
     WebAcl,
     WebAcls,
 )
+from eks_refarch.conformance.aws.outcomes import Absent, EndpointGap
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.registry import collector
 from eks_refarch.design import Design
+
+if TYPE_CHECKING:  # the context imports boto3; loading the registry must not
+    from eks_refarch.conformance.aws.context import AwsContext
 
 AWS = Source.AWS
 NOT_FOUND = ("ResourceNotFoundException",)

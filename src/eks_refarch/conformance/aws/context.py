@@ -36,6 +36,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.retries.standard import ThrottledRetryableChecker
 
+from eks_refarch.conformance.aws.outcomes import Absent, EndpointGap
 from eks_refarch.conformance.facts import CollectionError
 
 RetryMode = Literal["standard", "adaptive"]
@@ -105,26 +106,6 @@ UNANSWERED = (
 
 class ReadOnlyViolation(Exception):
     """A collector asked for an operation that is not a plain read. A bug, never allowed."""
-
-
-class Absent(Exception):
-    """AWS said the resource does not exist, with one of the codes the caller expected."""
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-        super().__init__(code)
-
-
-class EndpointGap(Exception):
-    """The endpoint (an emulator) does not implement an operation that AWS implements."""
-
-    def __init__(self, action: str, endpoint: str, detail: str) -> None:
-        self.action = action
-        self.endpoint = endpoint
-        super().__init__(
-            f"the endpoint {endpoint} does not implement {action} ({detail}); AWS does, "
-            "so this is an emulator gap"
-        )
 
 
 @dataclass(frozen=True)
