@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup serve site diagrams test lint typecheck unit validate manifests demo check lock clean
+.PHONY: help setup serve site diagrams test lint typecheck unit validate manifests messages demo check lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ unit: setup ## The pytest suite under tests/
 
 manifests: setup ## Render manifests/ from architecture.yaml
 	$(BIN)/refarch manifests render --out manifests
+
+messages: setup ## Extract user-facing strings into locale/refarch.pot, update and compile each language's catalog
+	$(BIN)/python scripts/messages.py
 
 demo: setup ## Check the design's own account in an embedded emulator (DRIFT=name to drift it)
 	$(BIN)/refarch demo $(if $(DRIFT),--drift $(DRIFT))

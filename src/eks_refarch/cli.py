@@ -14,7 +14,13 @@ from eks_refarch import __version__
 from eks_refarch.conformance.cli import check
 from eks_refarch.demo.cli import demo
 from eks_refarch.design.cli import design
-from eks_refarch.errors import EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_USAGE, UserInputError
+from eks_refarch.errors import (
+    EXIT_CODES_HELP,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    UserInputError,
+)
 from eks_refarch.manifests.cli import manifests
 from eks_refarch.policy import policy
 from eks_refarch.rendering.cli import diagrams
@@ -57,12 +63,17 @@ def run(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:  # a UsageError too: its show() adds the usage line
         exc.show()
         return EXIT_USAGE
-    except click.Abort:
+    except click.Abort as exc:
+        # click turns Ctrl-C into Abort (and prints a newline); the shell's convention for
+        # a run stopped by SIGINT is 128 + 2, which scripts and CI runners rely on.
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            err.print("interrupted")
+            return EXIT_INTERRUPTED
         err.print("aborted")
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.print("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # the last resort: never a bare traceback for the user
         if os.environ.get("REFARCH_DEBUG"):
             traceback.print_exc()

@@ -13,9 +13,11 @@ EXIT_FAILED = 1
 EXIT_ERRORED = 2
 EXIT_USAGE = 3
 EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 EXIT_CODES_HELP = (
     "Exit codes: 0 everything passed (or was skipped); 1 something failed; 2 nothing "
-    "failed but something could not be verified; 3 usage or input error; 4 internal error."
+    "failed but something could not be verified; 3 usage or input error; 4 internal error; "
+    "130 interrupted (Ctrl-C)."
 )
 
 

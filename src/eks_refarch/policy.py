@@ -20,10 +20,10 @@ import yaml
 
 from eks_refarch.conformance.aws.context import READ_PREFIXES, REFUSED_READS
 from eks_refarch.conformance.builtin import load_builtin_checks
-from eks_refarch.conformance.cli import write_atomically
 from eks_refarch.conformance.cluster.kinds import NODE_PROXY, READ_VERBS, Permission
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.registry import Registry
+from eks_refarch.output import check_destination, write_output
 
 FORMATS = ("aws", "k8s")
 POLICY_VERSION = "2012-10-17"
@@ -215,7 +215,8 @@ def _render_k8s(registry: Registry) -> str:
     "--output",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the document to FILE (atomically) instead of standard output.",
+    help="Write the document to FILE instead of standard output (as --output of "
+    "refarch check does).",
 )
 def policy(output_format: str, output: Path | None) -> None:
     """Print the least-privilege permissions `refarch check` needs, and nothing more.
@@ -226,8 +227,10 @@ def policy(output_format: str, output: Path | None) -> None:
     the node checks' /configz fallback, whose nodes/proxy grant is far broader than its
     name suggests (read the comment above it before binding it).
     """
+    if output is not None:
+        check_destination(output)
     text = render(load_builtin_checks(), output_format)
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(output, text)
+        write_output(output, text)

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
-from pathlib import Path
-from typing import Any
 
 import jsonschema
-import pytest
 
 from eks_refarch.conformance.aws.context import CallStats
 from eks_refarch.conformance.builtin import load_builtin_checks
-from eks_refarch.conformance.cli import write_atomically
 from eks_refarch.conformance.model import Finding, Severity, Status
 from eks_refarch.conformance.report import RENDERERS, ReportContext
 from eks_refarch.conformance.report.text import render_stats
@@ -277,19 +272,3 @@ def test_stats_show_each_operation_and_the_wall_time() -> None:
     row = next(line for line in text.splitlines() if "DescribeLoadBalancers" in line)
     assert row.split("│")[3:5] == ["     1 ", "       2 "]
     assert "wall time 2.25 s; 1 API calls" in text
-
-
-def test_a_failed_write_leaves_the_previous_report_and_no_temporary_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = tmp_path / "report.json"
-    report.write_text("previous")
-
-    def broken_replace(*_: Any) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        write_atomically(report, "new")
-    assert report.read_text() == "previous"
-    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

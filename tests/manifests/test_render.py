@@ -55,7 +55,7 @@ def test_every_manifest_a_remediation_names_is_a_file_the_renderer_writes(design
     named = {
         (spec.id, path)
         for spec in load_builtin_checks().checks()
-        for text in (spec.remediation.steps, spec.ja.steps)
+        for text in (spec.remediation.steps, spec.text("ja").steps)
         for path in re.findall(rf"{DEFAULT_OUT.as_posix()}/[\w./-]+\.yaml", text)
     }
     assert named, "no remediation names a manifest file: is the pattern still right?"

@@ -8,9 +8,7 @@ when one of its options is given; with no source option at all, the default sour
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import Design, load
 from eks_refarch.design.cli import design_option
 from eks_refarch.errors import EXIT_CODES_HELP, Problem, UserInputError
+from eks_refarch.output import check_destination, write_output
 from eks_refarch.yamlio import load_document
 
 FORMATS = tuple(RENDERERS)
@@ -114,19 +113,6 @@ def decision_lines(design_path: Path, design: Design) -> dict[str, int]:
     return lines
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and a rename: never half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def execute(
     design: Design,
     design_path: Path,
@@ -139,6 +125,8 @@ def execute(
     title: str = "Conformance report",
 ) -> int:
     """Run, report and return the exit code. Shared by `refarch check` and `refarch demo`."""
+    if output is not None:
+        check_destination(output)  # before the run, not after minutes of it
     err = Console(stderr=True, highlight=False)
     progress: AbstractContextManager[Any] = (
         err.status("checking…") if err.is_terminal else nullcontext()
@@ -158,7 +146,7 @@ def execute(
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(output, text)
+        write_output(output, text)
     if stats:
         click.echo(_stats(result, sources), err=True, nl=False)
     return result.exit_code
@@ -195,7 +183,8 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 "--output",
                 "-o",
                 type=click.Path(path_type=Path, dir_okay=False),
-                help="Write the report to FILE (atomically) instead of standard output.",
+                help="Write the report to FILE instead of standard output: a file is replaced "
+                "atomically, a link is followed, a FIFO or /dev/stdout receives it as a stream.",
             ),
             click.option("--only", metavar="ID,...", help="Run only these check ids."),
             click.option(

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from eks_refarch.i18n import tr_in
+
 if TYPE_CHECKING:
     from eks_refarch.conformance.facts import Facts
     from eks_refarch.design import Design
@@ -46,14 +48,15 @@ class Remediation:
 
 @dataclass(frozen=True)
 class CheckText:
-    """A check's reader-facing text in Japanese: its title, why it matters, how to fix it.
+    """A check's reader-facing text in one language: its title, why it matters, how to fix it.
 
-    The English text lives in the rule's docstring and its Remediation; Terraform and
-    Kubernetes attribute names are the same in every language and are not repeated here.
+    English is written beside the rule (the docstring and the Remediation); every other
+    language comes from that language's catalog (see eks_refarch.i18n). Terraform and
+    Kubernetes attribute names are the same in every language and are not translated.
     """
 
     title: str
-    rationale: str  # empty exactly when the English rationale is empty
+    rationale: str
     steps: str
 
 
@@ -99,17 +102,24 @@ class CheckSpec:
     decision: str
     needs: tuple[type[Any], ...]
     sources: frozenset[Source]
-    ja: CheckText
     rule: Rule = field(compare=False, repr=False)
     module: str = ""
 
+    def text_parts(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """(part, text) for the title, rationale and steps, in ``lang``; the check id is the
+        catalog context, so two checks may share an English sentence and not a translation."""
+        english = (
+            ("title", self.title),
+            ("rationale", self.rationale),
+            ("steps", self.remediation.steps),
+        )
+        return tuple(
+            (part, tr_in(lang, f"{self.id}.{part}", text) if text else "") for part, text in english
+        )
+
     def text(self, lang: str) -> CheckText:
-        """The title, rationale and remediation steps in ``lang``: ``en`` or ``ja``."""
-        if lang == "en":
-            return CheckText(self.title, self.rationale, self.remediation.steps)
-        if lang == "ja":
-            return self.ja
-        raise ValueError(f"check {self.id}: no text in language {lang!r} (en, ja)")
+        """The title, rationale and remediation steps in ``lang`` (one of i18n.LANGUAGES)."""
+        return CheckText(**dict(self.text_parts(lang)))
 
 
 @dataclass(frozen=True)

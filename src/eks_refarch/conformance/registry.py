@@ -1,8 +1,8 @@
 """The check and collector registries: metadata declared once, next to the code.
 
 A check's id is its rule function's name, its title the docstring's first line and its
-rationale the rest; ``ja=CheckText(...)`` gives the same title, rationale and remediation
-steps in Japanese, for the Japanese pages of the site. A collector declares the fact
+rationale the rest; other languages find these texts in their catalog, under the check id
+(see eks_refarch.i18n). A collector declares the fact
 type it returns (its return annotation), the source it reads and the permissions it
 uses; the IAM policy and the Kubernetes ClusterRole are derived from those declarations.
 """
@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from eks_refarch.conformance.model import (
     CheckSpec,
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -28,8 +27,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 CHECK_ID = re.compile(r"[a-z0-9]+(_[a-z0-9]+){2,}")
 ADR_ID = re.compile(r"ADR-\d{4}")
-# Hiragana, katakana or a CJK ideograph: English pasted into ja= has none of them.
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -55,8 +52,6 @@ class Registry:
         references: Iterable[str],
         decision: str,
         needs: Iterable[type[Any]],
-        # Required: None only so that a missing one fails naming the check, not the call.
-        ja: CheckText | None = None,
     ) -> Callable[[F], F]:
         """Register a rule ``(facts, design) -> Iterable[Result]`` as a check."""
         needed = tuple(needs)
@@ -83,7 +78,6 @@ class Registry:
                 raise ValueError(f"check {check_id!r} needs at least one fact type")
             if not refs:
                 raise ValueError(f"check {check_id!r} needs at least one reference URL")
-            japanese = _require_japanese(check_id, ja, english_rationale=rationale.strip())
             self._checks[check_id] = CheckSpec(
                 id=check_id,
                 title=title.strip(),
@@ -94,7 +88,6 @@ class Registry:
                 decision=decision,
                 needs=needed,
                 sources=frozenset(),  # resolved from collectors once all are registered
-                ja=japanese,
                 rule=func,
                 module=func.__module__,
             )
@@ -155,25 +148,6 @@ def _return_type(func: Callable[..., Any]) -> Any:
         except NameError:
             return None
     return annotation
-
-
-def _require_japanese(check_id: str, ja: CheckText | None, *, english_rationale: str) -> CheckText:
-    if ja is None:
-        raise ValueError(
-            f"check {check_id!r} needs its Japanese text: "
-            "ja=CheckText(title=..., rationale=..., steps=...)"
-        )
-    for name in ("title", "steps"):
-        if not JAPANESE.search(getattr(ja, name)):
-            raise ValueError(f"check {check_id!r}: ja.{name} must be written in Japanese")
-    if bool(english_rationale) != bool(ja.rationale.strip()):
-        raise ValueError(
-            f"check {check_id!r}: ja.rationale must be given exactly when the docstring "
-            "has a rationale"
-        )
-    if ja.rationale and not JAPANESE.search(ja.rationale):
-        raise ValueError(f"check {check_id!r}: ja.rationale must be written in Japanese")
-    return ja
 
 
 REGISTRY = Registry()

@@ -22,7 +22,6 @@ from importlib import metadata
 from pathlib import Path
 
 import eks_refarch
-from eks_refarch.conformance.cli import write_atomically
 from eks_refarch.conformance.cluster.manifests import ManifestsSource
 from eks_refarch.conformance.model import Finding, Severity, Source, Status
 from eks_refarch.conformance.registry import Registry
@@ -33,6 +32,7 @@ from eks_refarch.demo.cli import demo_context
 from eks_refarch.demo.provision import provision
 from eks_refarch.demo.server import moto_server, require_loopback
 from eks_refarch.design import Design
+from eks_refarch.output import write_file
 from eks_refarch.site.markdown import code, table
 
 CACHE_DIR = Path(".cache") / "site" / "example-report"
@@ -148,7 +148,7 @@ def cached_run(
         return _load(entry.read_text(encoding="utf-8")), inputs
     log.info("example report: running the demo account (inputs changed or no cache)")
     result = run_demo(design, manifests_dir)
-    write_atomically(entry, _dump(result))
+    write_file(entry, _dump(result))
     entries = sorted(cache.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[CACHE_ENTRIES:]:
         stale.unlink()

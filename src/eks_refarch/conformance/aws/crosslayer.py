@@ -20,7 +20,6 @@ from eks_refarch.conformance.aws.facts import (
 )
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -47,16 +46,6 @@ WORLD = ("0.0.0.0/0", "::/0")
     references=(TG_DOCS + "load-balancer-target-groups.html",),
     decision="ADR-0002",
     needs=[AlbTargetGroups],
-    ja=CheckText(
-        title="HTTPS リスナーの転送先が、"
-        "ゲートウェイの http nodePort で待つインスタンスターゲットである",
-        rationale="ALB はノードの NodePort にトラフィックを送り、kube-proxy がそれを Istio "
-        "のイングレスゲートウェイに渡します。ほかのポートに送っても何にも届かず、"
-        "サイトは止まります。",
-        steps="HTTPS リスナーの転送先を、ポートがイングレスゲートウェイの http nodePort "
-        "であるインスタンスタイプのターゲットグループにしてください（ターゲットグループのポートは"
-        "変えられないので、正しいポートで作り直してリスナーを切り替えます）。",
-    ),
 )
 def elbv2_alb_forwards_to_gateway_nodeport(facts: Facts, design: Design) -> Iterator[Result]:
     """The HTTPS listener forwards to instance targets on the gateway's http nodePort.
@@ -103,16 +92,6 @@ def elbv2_alb_forwards_to_gateway_nodeport(facts: Facts, design: Design) -> Iter
     references=(TG_DOCS + "target-group-health-checks.html",),
     decision="ADR-0002",
     needs=[AlbTargetGroups],
-    ja=CheckText(
-        title="転送先のターゲットグループが、ゲートウェイの status nodePort "
-        "とパスでヘルスチェックされている",
-        rationale="Envoy が status ポートの readiness パスに成功を返すのは、"
-        "ルーティングできる状態のときだけです。トラフィック用のポートをチェックしていると、"
-        "ドレイン中のゲートウェイがサービスに残り続けます。",
-        steps="ターゲットグループのヘルスチェックを、ゲートウェイの status nodePort と readiness "
-        "のパスにしてください（EC2 コンソールの「ターゲットグループ」>「ヘルスチェック」>「編集」"
-        "）。",
-    ),
 )
 def elbv2_target_group_health_checks_gateway_status_port(
     facts: Facts, design: Design
@@ -158,15 +137,6 @@ def elbv2_target_group_health_checks_gateway_status_port(
     ),
     decision="ADR-0008",
     needs=[AlbTargetGroups, NodeGroups],
-    ja=CheckText(
-        title="ノードグループの Auto Scaling グループが、"
-        "設計したターゲットグループにアタッチされている",
-        rationale="アタッチされていないと、グループが起動したノードはターゲットとして登録されず、"
-        "ALB にはトラフィックの送り先がありません。",
-        steps="ノードグループの Auto Scaling グループを、"
-        "設計したターゲットグループにアタッチしてください（EC2 コンソールの「Auto Scaling "
-        "グループ」>「ロードバランシング」>「編集」）。",
-    ),
 )
 def autoscaling_node_group_attached_to_target_group(
     facts: Facts, design: Design
@@ -252,15 +222,6 @@ def _unknown_groups(name: str, source: str, facts: Facts) -> Result:
     ),
     decision="ADR-0002",
     needs=[Alb, NodeGroups, EksCluster, SecurityGroups],
-    ja=CheckText(
-        title="ノードのセキュリティグループが、ALB "
-        "のセキュリティグループからの通信をゲートウェイの nodePort でだけ受け入れる",
-        rationale="ポートが足りなければ、ALB はゲートウェイにもそのヘルスチェックにも届きません。"
-        "多すぎれば、設計が公開していないノード上のサービスにまで ALB が届きます。",
-        steps="ALB のセキュリティグループからノードのセキュリティグループへの TCP を、"
-        "ゲートウェイの http と status の nodePort に限って許可し、"
-        "それ以外のルールは削除してください。",
-    ),
 )
 def ec2_node_security_group_admits_alb_on_nodeports(
     facts: Facts, design: Design
@@ -324,15 +285,6 @@ def ec2_node_security_group_admits_alb_on_nodeports(
     references=("https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html",),
     decision="ADR-0005",
     needs=[NodeGroups, EksCluster, SecurityGroups],
-    ja=CheckText(
-        title="ノードのセキュリティグループが、0.0.0.0/0 や ::/0 からの通信を何も受け入れない",
-        rationale="ノードはプライベートサブネットにいますが、"
-        "ノードにパブリックアドレスが付いたり、ロードバランサーが向けられたりした日に、"
-        "全開放のルールは本当に届くものになります。",
-        steps="ノードのセキュリティグループから、0.0.0.0/0 や ::/0 "
-        "を送信元とするインバウンドルールをすべて削除してください。ノードに届く経路は ALB と VPC "
-        "の内部だけです。",
-    ),
 )
 def ec2_node_security_group_closed_to_internet(facts: Facts, design: Design) -> Iterator[Result]:
     """The node security group admits nothing from 0.0.0.0/0 or ::/0.

@@ -16,7 +16,6 @@ from eks_refarch.conformance.aws.facts import (
 from eks_refarch.conformance.aws.lookup import describe_key, describe_subnets, key_matches, tier_of
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -46,13 +45,6 @@ def _missing(kind: str, name: str) -> Result:
     references=("https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",),
     decision="ADR-0009",
     needs=[KmsKeys],
-    ja=CheckText(
-        title="設計したカスタマー管理の KMS キーがそれぞれ存在し、自動でローテーションされる",
-        rationale="ローテーションすれば、一つのキーバージョンで守るデータの量が限られます。"
-        "設計のシークレット、クラスター、データストアはすべてこれらのキーで暗号化されています。",
-        steps="キーの自動ローテーションを有効にしてください（KMS "
-        "コンソールの「カスタマー管理型のキー」>「キーのローテーション」）。",
-    ),
 )
 def kms_key_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed customer-managed KMS key exists and rotates automatically.
@@ -90,14 +82,6 @@ def kms_key_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     references=(ECR_DOCS + "image-tag-mutability.html",),
     decision="ADR-0003",
     needs=[EcrRepositories],
-    ja=CheckText(
-        title="各マイクロサービスの ECR リポジトリで、イメージタグが変更不可になっている",
-        rationale="GitOps はタグを指定してデプロイします。同じタグにプッシュし直せると、"
-        "動いているものが Git に書かれたものと一致しなくなり、"
-        "ロールバックのつもりが新しいイメージを出すことにもなりかねません。",
-        steps="リポジトリのタグのイミュータビリティを有効にしてください（ECR "
-        "コンソールの「リポジトリ」>「編集」）。",
-    ),
 )
 def ecr_repositories_tags_immutable(facts: Facts, design: Design) -> Iterator[Result]:
     """Each microservice's ECR repository has immutable image tags.
@@ -129,13 +113,6 @@ def ecr_repositories_tags_immutable(facts: Facts, design: Design) -> Iterator[Re
     references=(ECR_DOCS + "image-scanning.html",),
     decision="ADR-0003",
     needs=[EcrRepositories],
-    ja=CheckText(
-        title="各マイクロサービスの ECR リポジトリが、プッシュ時にイメージをスキャンする",
-        rationale="脆弱性のあるイメージは、プッシュした時点で報告されます。Argo CD "
-        "がロールアウトするより前に気づけます。",
-        steps="プッシュ時のスキャンを有効にしてください（ECR コンソールの「リポジトリ」>「編集」"
-        ">「プッシュ時にスキャン」）。",
-    ),
 )
 def ecr_repositories_scan_on_push(facts: Facts, design: Design) -> Iterator[Result]:
     """Each microservice's ECR repository scans images on push.
@@ -166,14 +143,6 @@ def ecr_repositories_scan_on_push(facts: Facts, design: Design) -> Iterator[Resu
     references=(ECR_DOCS + "encryption-at-rest.html",),
     decision="ADR-0009",
     needs=[EcrRepositories, KmsKeys],
-    ja=CheckText(
-        title="各マイクロサービスの ECR リポジトリが、設計した KMS キーで暗号化されている",
-        rationale="AWS 管理のキーでも暗号化はされますが、誰が復号できるかをキーポリシーで"
-        "決められるのは、自分たちで管理するキーだけです。ローテーションと利用の記録も、"
-        "ほかのデータと同じキーでまとめて扱えます。",
-        steps="KMS による暗号化と設計したキーを指定して、"
-        "リポジトリを作り直してください（リポジトリの暗号化の設定は、作成後には変えられません）。",
-    ),
 )
 def ecr_repositories_encrypted_with_designed_key(facts: Facts, design: Design) -> Iterator[Result]:
     """Each microservice's ECR repository is encrypted with the designed KMS key.
@@ -210,14 +179,6 @@ def ecr_repositories_encrypted_with_designed_key(facts: Facts, design: Design) -
     references=(AURORA_DOCS + "Overview.Encryption.html",),
     decision="ADR-0009",
     needs=[DbClusters, KmsKeys],
-    ja=CheckText(
-        title="設計した各 Aurora クラスターが、設計した KMS キーで保存時に暗号化されている",
-        rationale="暗号化はクラスターの作成時にしか選べません。後から気づくと、"
-        "スナップショットからの復元という大がかりな作業になります。設計したキーを使えば、"
-        "復号できる主体をキーポリシーで絞れ、スナップショットも同じキーで守られます。",
-        steps="スナップショットから、設計したキーで暗号化したクラスターとして復元してください（既"
-        "存のクラスターで暗号化を有効にはできません）。",
-    ),
 )
 def rds_cluster_encrypted_with_designed_key(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed Aurora cluster is encrypted at rest with the designed KMS key.
@@ -255,15 +216,6 @@ def rds_cluster_encrypted_with_designed_key(facts: Facts, design: Design) -> Ite
     references=(AURORA_DOCS + "USER_VPC.WorkingWithRDSInstanceinaVPC.html",),
     decision="ADR-0005",
     needs=[DbClusters],
-    ja=CheckText(
-        title="設計した Aurora クラスターのインスタンスがどれもパブリックアクセス可能になっていな"
-        "い",
-        rationale="データベースとやり取りするのは VPC 内のマイクロサービスだけです。"
-        "パブリックなエンドポイントがあると、どこからでもパスワードの総当たりを受けることになりま"
-        "す。",
-        steps="クラスターのすべてのインスタンスで「パブリックアクセス可能」"
-        "をオフにしてください（RDS コンソールの「インスタンス」>「変更」>「接続」）。",
-    ),
 )
 def rds_cluster_not_publicly_accessible(facts: Facts, design: Design) -> Iterator[Result]:
     """No instance of a designed Aurora cluster is publicly accessible.
@@ -301,14 +253,6 @@ def rds_cluster_not_publicly_accessible(facts: Facts, design: Design) -> Iterato
     references=(AURORA_DOCS + "USER_VPC.WorkingWithRDSInstanceinaVPC.html",),
     decision="ADR-0005",
     needs=[DbClusters, Vpcs],
-    ja=CheckText(
-        title="設計した各 Aurora クラスターのサブネットグループに、"
-        "設計したサブネット層しか含まれていない",
-        rationale="データ層のサブネットはインターネットへの経路もノードのための広いアドレス範囲も"
-        "持ちません。別の層のサブネットが混ざると、フェイルオーバーしたインスタンスが"
-        "想定外のルートやネットワーク ACL の下に置かれることがあります。",
-        steps="private-data のサブネットだけでできた DB サブネットグループを使ってください。",
-    ),
 )
 def rds_cluster_in_private_data_subnets(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed Aurora cluster's subnet group holds only its designed subnet tier.
@@ -349,13 +293,6 @@ def rds_cluster_in_private_data_subnets(facts: Facts, design: Design) -> Iterato
     references=(AURORA_DOCS + "USER_DeleteCluster.html",),
     decision="ADR-0009",
     needs=[DbClusters],
-    ja=CheckText(
-        title="設計した各 Aurora クラスターで削除保護が有効になっている",
-        rationale="Terraform の plan の読み違いや、別の環境のつもりで実行したコマンドひとつで、"
-        "クラスターは消えてしまいます。削除保護があれば、まずそれを外すという"
-        "意図的な一手が必要になります。",
-        steps="削除保護を有効にしてください（RDS コンソールの「クラスター」>「変更」）。",
-    ),
 )
 def rds_cluster_deletion_protection_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed Aurora cluster has deletion protection on.
@@ -397,15 +334,6 @@ def rds_cluster_deletion_protection_enabled(facts: Facts, design: Design) -> Ite
     ),
     decision="ADR-0009",
     needs=[CacheGroups],
-    ja=CheckText(
-        title="設計した各キャッシュが、転送中と保存時の両方で暗号化されている",
-        rationale="カートには顧客のセッションデータが入ります。"
-        "転送中の暗号化はそれが平文でネットワークを流れるのを防ぎ、"
-        "保存時の暗号化は平文でスナップショットに残るのを防ぎます。",
-        steps="転送中と保存時の暗号化を有効にしたレプリケーショングループを作成し、"
-        "そちらに移行してください（エンジンのバージョンによっては、"
-        "既存のグループで両方を有効にできません）。",
-    ),
 )
 def elasticache_replication_group_encrypted(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed cache encrypts in transit and at rest.
@@ -443,13 +371,6 @@ def elasticache_replication_group_encrypted(facts: Facts, design: Design) -> Ite
     ),
     decision="ADR-0009",
     needs=[BucketPublicAccess],
-    ja=CheckText(
-        title="設計した各バケットが、四つの設定すべてでパブリックアクセスをブロックしている",
-        rationale="アクセスログと商品画像は、AWS のサービスを通してだけ配信され、読まれます。"
-        "パブリックな ACL やポリシーが付けば、それらが公開されてしまいます。",
-        steps="バケットの「パブリックアクセスをブロック」"
-        "の四つの設定をすべて有効にしてください（S3 コンソールの「バケット」>「アクセス許可」）。",
-    ),
 )
 def s3_bucket_public_access_blocked(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed bucket blocks public access with all four settings.
@@ -483,14 +404,6 @@ def s3_bucket_public_access_blocked(facts: Facts, design: Design) -> Iterator[Re
     ),
     decision="ADR-0007",
     needs=[Secrets, KmsKeys],
-    ja=CheckText(
-        title="設計した各シークレットが、設計したカスタマー管理の KMS キーで暗号化されている",
-        rationale="AWS マネージドキーでは、シークレットを読める人は誰でも復号できます。"
-        "設計したキーなら、キーポリシーがもう一つの関門になり、キーごとに利用が記録されます。",
-        steps="シークレットの暗号化キーを設計したカスタマー管理キーに変え（Secrets Manager "
-        "コンソールの「シークレット」>「暗号化キーを編集」）、"
-        "そのあとシークレットをローテーションしてください。",
-    ),
 )
 def secretsmanager_secret_encrypted_with_designed_key(
     facts: Facts, design: Design

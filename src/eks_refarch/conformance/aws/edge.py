@@ -16,7 +16,7 @@ from eks_refarch.conformance.aws.facts import (
 )
 from eks_refarch.conformance.aws.lookup import describe_subnets, tier_of
 from eks_refarch.conformance.facts import Facts
-from eks_refarch.conformance.model import CheckText, Remediation, Result, Severity, failed, passed
+from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
 
@@ -55,15 +55,6 @@ def _attribute(alb: Alb, key: str, expected: bool, what: str) -> Iterator[Result
     references=(ALB_DOCS + "application-load-balancers.html",),
     decision="ADR-0002",
     needs=[Alb, Vpcs],
-    ja=CheckText(
-        title="ALB がインターネット向けで、設計したすべてのゾーンのパブリックサブネットに置かれて"
-        "いる",
-        rationale="ALB は設計で唯一の公開された入口です。"
-        "ゾーンを一つ失っても残るようにすべてのゾーンに置き、"
-        "インターネットゲートウェイにルーティングされる層だからパブリック層に置きます。",
-        steps="設計したすべてのアベイラビリティーゾーンのパブリックサブネットに、"
-        "インターネット向けの ALB として作り直してください（スキームは後から変えられません）。",
-    ),
 )
 def elbv2_alb_internet_facing_in_public_subnets(facts: Facts, design: Design) -> Iterator[Result]:
     """The ALB is internet-facing and sits in the public subnet of every designed zone.
@@ -118,13 +109,6 @@ def elbv2_alb_internet_facing_in_public_subnets(facts: Facts, design: Design) ->
     references=(ALB_DOCS + "describe-ssl-policies.html", ALB_DOCS + "create-https-listener.html"),
     decision="ADR-0010",
     needs=[Alb],
-    ja=CheckText(
-        title="ALB に、設計どおりのポートと TLS ポリシーの HTTPS リスナーがある",
-        rationale="クライアントが使える TLS のバージョンと暗号スイートは、"
-        "セキュリティポリシーで決まります。設計が認めるのは TLS 1.2 以降だけです。",
-        steps="設計どおりのポートとセキュリティポリシーの HTTPS リスナーを ALB "
-        "に設定してください（EC2 コンソールの「ロードバランサー」>「リスナー」>「編集」）。",
-    ),
 )
 def elbv2_alb_https_listener_uses_designed_tls_policy(
     facts: Facts, design: Design
@@ -174,14 +158,6 @@ def elbv2_alb_https_listener_uses_designed_tls_policy(
     ),
     decision="ADR-0010",
     needs=[ListenerCertificates],
-    ja=CheckText(
-        title="HTTPS リスナーの証明書が ISSUED で、ドメインを含み、期限切れが近くない",
-        rationale="「近い」とは設計の更新猶予期間（edge.certificate.renew_days_before_expiry）"
-        "に入っていることです。その期間に入った証明書は更新に失敗しており、"
-        "期限が切れた時点でサイトが止まります。",
-        steps="設計したドメインの ISSUED の ACM 証明書を HTTPS リスナーに設定し、"
-        "更新猶予期間に入る前に更新するか、インポートし直してください。",
-    ),
 )
 def acm_certificate_issued_not_expiring(facts: Facts, design: Design) -> Iterator[Result]:
     """The HTTPS listener's certificate is ISSUED, covers the domain, and is not near expiry.
@@ -237,13 +213,6 @@ def acm_certificate_issued_not_expiring(facts: Facts, design: Design) -> Iterato
     references=(ALB_DOCS + "load-balancer-listeners.html#redirect-actions",),
     decision="ADR-0010",
     needs=[Alb],
-    ja=CheckText(
-        title="ALB の HTTP リスナーは HTTPS へのリダイレクトしかしない",
-        rationale="平文の HTTP はメッシュまで届きません。http:// で来たクライアントは、"
-        "リクエストが転送される前に https:// へ送り直されます。",
-        steps="HTTP リスナーのデフォルトアクションを、設計したポートの HTTPS "
-        "への恒久的なリダイレクト（HTTP 301）にしてください。",
-    ),
 )
 def elbv2_alb_http_redirects_to_https(facts: Facts, design: Design) -> Iterator[Result]:
     """The ALB's HTTP listener only redirects to HTTPS.
@@ -308,13 +277,6 @@ def elbv2_alb_http_redirects_to_https(facts: Facts, design: Design) -> Iterator[
     references=(ATTRIBUTES_DOCS,),
     decision="ADR-0010",
     needs=[Alb],
-    ja=CheckText(
-        title="ALB が名前の不正な HTTP ヘッダーを捨てる",
-        rationale="ALB がそのまま通し、Envoy が違う解釈をするヘッダーは、"
-        "リクエストスマグリングの糸口になります。エッジで捨てれば、その道はふさがります。",
-        steps="「無効なヘッダーフィールドを削除」を有効にしてください（EC2 "
-        "コンソールの「ロードバランサー」>「属性」>「編集」）。",
-    ),
 )
 def elbv2_alb_drop_invalid_header_fields_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """The ALB drops HTTP headers with invalid names.
@@ -339,13 +301,6 @@ def elbv2_alb_drop_invalid_header_fields_enabled(facts: Facts, design: Design) -
     references=(ALB_DOCS + "application-load-balancers.html#deletion-protection",),
     decision="ADR-0002",
     needs=[Alb],
-    ja=CheckText(
-        title="ALB の削除保護が有効になっている",
-        rationale="公開 DNS レコードが指しているのはこの ALB の DNS 名です。誤って削除すると、"
-        "DNS が新しい ALB を指すまでサイトはインターネットから見えなくなります。",
-        steps="削除保護を有効にしてください（EC2 コンソールの「ロードバランサー」>「属性」"
-        ">「編集」）。",
-    ),
 )
 def elbv2_alb_deletion_protection_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """The ALB has deletion protection on.
@@ -371,14 +326,6 @@ def elbv2_alb_deletion_protection_enabled(facts: Facts, design: Design) -> Itera
     references=(ALB_DOCS + "enable-access-logging.html",),
     decision="ADR-0010",
     needs=[Alb],
-    ja=CheckText(
-        title="ALB が設計どおりのバケットとプレフィックスにアクセスログを書き出している",
-        rationale="アクセスログは、WAF がブロックしたものも含めて、"
-        "エッジに届いたすべてのリクエストの記録です。設計で決めたバケットに置くので、"
-        "どれだけの期間残るかがはっきりします。",
-        steps="設計した S3 バケットとプレフィックスへのアクセスログを有効にしてください（EC2 "
-        "コンソールの「ロードバランサー」>「属性」>「モニタリング」）。",
-    ),
 )
 def elbv2_alb_access_logs_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """The ALB writes access logs to the designed bucket and prefix.
@@ -421,13 +368,6 @@ def elbv2_alb_access_logs_enabled(facts: Facts, design: Design) -> Iterator[Resu
     ),
     decision="ADR-0010",
     needs=[WafAssociation],
-    ja=CheckText(
-        title="設計した WAF のウェブ ACL が ALB に関連付けられている",
-        rationale="マネージドルールグループが調べるのは、関連付けられた ACL "
-        "を通るリクエストだけです。ACL が存在しても関連付けられていなければ、何も守っていません。",
-        steps="設計したウェブ ACL を ALB に関連付けてください（WAF コンソールの「ウェブ ACL」"
-        ">「関連付けられた AWS リソース」>「AWS リソースを追加」）。",
-    ),
 )
 def wafv2_web_acl_associated_with_alb(facts: Facts, design: Design) -> Iterator[Result]:
     """The designed WAF web ACL is associated with the ALB.
@@ -465,14 +405,6 @@ def wafv2_web_acl_associated_with_alb(facts: Facts, design: Design) -> Iterator[
     ),
     decision="ADR-0010",
     needs=[WebAcls],
-    ja=CheckText(
-        title="設計したウェブ ACL に、設計した AWS マネージドルールグループがすべて入っている",
-        rationale="実際に守っているのはルールグループ（一般的な攻撃、既知の不正な入力、IP "
-        "レピュテーション、SQL インジェクション）です。それが入っていない ACL は、"
-        "そうしたリクエストをそのまま通します。",
-        steps="足りない AWS マネージドルールグループをウェブ ACL に追加してください（WAF "
-        "コンソールの「ウェブ ACL」>「ルール」>「マネージドルールグループを追加」）。",
-    ),
 )
 def wafv2_web_acl_managed_rule_groups_present(facts: Facts, design: Design) -> Iterator[Result]:
     """The designed web ACL contains each designed AWS managed rule group.
@@ -509,13 +441,6 @@ def wafv2_web_acl_managed_rule_groups_present(facts: Facts, design: Design) -> I
     ),
     decision="ADR-0010",
     needs=[DnsRecords, Alb],
-    ja=CheckText(
-        title="設計した DNS レコードが、設計した ALB のエイリアスになっている",
-        rationale="利用者はこの名前でショップにアクセスします。ほかの宛先を指していれば、"
-        "設計した ALB の WAF、TLS ポリシー、リダイレクトはその利用者に効きません。",
-        steps="設計したパブリックホストゾーンに、設計した名前の A エイリアスレコードを ALB "
-        "宛てに作成（または修正）してください。",
-    ),
 )
 def route53_record_aliases_alb(facts: Facts, design: Design) -> Iterator[Result]:
     """The designed DNS record is an alias for the designed ALB.
@@ -562,13 +487,6 @@ def route53_record_aliases_alb(facts: Facts, design: Design) -> Iterator[Result]
     references=(ALB_DOCS + "application-load-balancers.html#load-balancer-scheme",),
     decision="ADR-0002",
     needs=[LoadBalancers],
-    ja=CheckText(
-        title="設計した ALB のほかに、インターネット向けのロードバランサーがない",
-        rationale="二つ目の公開された入口（消し忘れたテスト用の ALB や、type が LoadBalancer の "
-        "Service）は、WAF も TLS ポリシーも、メッシュに入る経路を一本にした設計も素通りします。",
-        steps="ほかのロードバランサーはすべて内部向けにするか削除してください。外からの通信は、"
-        "設計した ALB だけを通って入ります。",
-    ),
 )
 def elbv2_internet_facing_only_designed_alb(facts: Facts, design: Design) -> Iterator[Result]:
     """No load balancer other than the designed ALB is internet-facing.

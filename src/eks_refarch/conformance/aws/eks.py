@@ -16,7 +16,6 @@ from eks_refarch.conformance.aws.facts import (
 from eks_refarch.conformance.aws.lookup import describe_key, describe_subnets, key_matches, tier_of
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -52,14 +51,6 @@ def _minor(version: str) -> tuple[int, ...]:
     references=(EKS_DOCS + "kubernetes-versions.html",),
     decision="ADR-0001",
     needs=[EksCluster],
-    ja=CheckText(
-        title="クラスターの Kubernetes バージョンが設計の下限以上である",
-        rationale="下限より古いバージョンは標準サポートから外れ（延長サポートの料金もかかり）"
-        "ます。また、設計のマニフェストは下限のバージョンの API に合わせて書かれています。",
-        steps="マイナーバージョンを一つずつ上げて、"
-        "クラスターを設計の下限以上にアップグレードし（EKS コンソールの「クラスター」"
-        ">「バージョンをアップグレード」）、続けてノードグループも上げてください。",
-    ),
 )
 def eks_cluster_version_at_least_floor(facts: Facts, design: Design) -> Iterator[Result]:
     """The cluster runs at least the design's Kubernetes version floor.
@@ -92,14 +83,6 @@ def eks_cluster_version_at_least_floor(facts: Facts, design: Design) -> Iterator
     references=(EKS_DOCS + "cluster-endpoint.html",),
     decision="ADR-0005",
     needs=[EksCluster],
-    ja=CheckText(
-        title="クラスターの API エンドポイントがプライベートか、設計した CIDR にだけ公開されている",
-        rationale="インターネットのどこからでも届く Kubernetes API は、認証情報が一つ漏れるか、"
-        "API サーバーの脆弱性が一つ見つかれば、クラスターを明け渡すことになります。",
-        steps="プライベートエンドポイントへのアクセスを有効にしてパブリックアクセスを無効にするか"
-        "、パブリックアクセスを設計した CIDR に限ってください（EKS "
-        "コンソールの「ネットワーキング」>「エンドポイントアクセスを管理」）。",
-    ),
 )
 def eks_endpoint_private(facts: Facts, design: Design) -> Iterator[Result]:
     """The cluster's API endpoint is private, or public only to the designed CIDRs.
@@ -160,13 +143,6 @@ def eks_endpoint_private(facts: Facts, design: Design) -> Iterator[Result]:
     references=(EKS_DOCS + "control-plane-logs.html",),
     decision="ADR-0006",
     needs=[EksCluster],
-    ja=CheckText(
-        title="設計したコントロールプレーンのログがすべて CloudWatch Logs に送られている",
-        rationale="Kubernetes API を通じて誰が何をしたかの記録は、"
-        "監査ログと認証ログにしか残りません。しかも、後からさかのぼって有効にはできません。",
-        steps="足りないログタイプを有効にしてください（EKS コンソールの「オブザーバビリティ」"
-        ">「ログ記録の管理」）。",
-    ),
 )
 def eks_control_plane_logs_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """Every designed control-plane log type is sent to CloudWatch Logs.
@@ -203,15 +179,6 @@ def eks_control_plane_logs_enabled(facts: Facts, design: Design) -> Iterator[Res
     references=(EKS_DOCS + "enable-kms.html",),
     decision="ADR-0009",
     needs=[EksCluster, KmsKeys],
-    ja=CheckText(
-        title="Kubernetes の Secret が、設計した KMS キーでエンベロープ暗号化されている",
-        rationale="これで etcd のバックアップやスナップショットには暗号文しか残らず、"
-        "平文を読めるかどうかはキーのポリシーとローテーション（kms_key_rotation_enabled "
-        "が確認します）で決まります。",
-        steps="設計した KMS キーで Kubernetes Secret "
-        "のエンベロープ暗号化を有効にしてください（EKS コンソールの「概要」"
-        ">「シークレットの暗号化」>「有効化」）。一度有効にすると無効にはできません。",
-    ),
 )
 def eks_secrets_encrypted_with_designed_key(facts: Facts, design: Design) -> Iterator[Result]:
     """Kubernetes Secrets are envelope-encrypted with the designed KMS key.
@@ -252,14 +219,6 @@ def eks_secrets_encrypted_with_designed_key(facts: Facts, design: Design) -> Ite
     references=(EKS_DOCS + "enable-iam-roles-for-service-accounts.html",),
     decision="ADR-0007",
     needs=[EksCluster, OidcProviders],
-    ja=CheckText(
-        title="クラスターの OIDC 発行者が IAM に登録されていて、Pod "
-        "がロールを引き受けられる（IRSA）",
-        rationale="登録がないと、AWS を使う Pod（External Secrets、Karpenter）"
-        "はノードのロールを使うしかなく、そのロールはノード上のすべての Pod で共有されます。",
-        steps="クラスターの OIDC 発行者を IAM の ID プロバイダーとして登録してください（eksctl "
-        "utils associate-iam-oidc-provider、または IAM コンソールの「ID プロバイダ」）。",
-    ),
 )
 def iam_oidc_provider_registered(facts: Facts, design: Design) -> Iterator[Result]:
     """The cluster's OIDC issuer is registered in IAM, so pods can assume roles (IRSA).
@@ -298,13 +257,6 @@ def iam_oidc_provider_registered(facts: Facts, design: Design) -> Iterator[Resul
     references=(EKS_DOCS + "managed-node-groups.html", EKS_DOCS + "private-clusters.html"),
     decision="ADR-0005",
     needs=[NodeGroups, Vpcs],
-    ja=CheckText(
-        title="設計した各ノードグループが、設計したサブネット層にだけノードを起動する",
-        rationale="ノードの置き場所は private-app 層です。パブリックアドレスを持たず、"
-        "外向きの通信は NAT を通り、ALB からはゲートウェイの nodePort でしか届きません。",
-        steps="設計したサブネット層でノードグループを作り直してください（ノードグループのサブネッ"
-        "トは後から変えられません）。",
-    ),
 )
 def eks_node_groups_in_designed_subnets(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed node group launches only into its designed subnet tier.
@@ -348,15 +300,6 @@ def eks_node_groups_in_designed_subnets(facts: Facts, design: Design) -> Iterato
     ),
     decision="ADR-0011",
     needs=[NodeGroups],
-    ja=CheckText(
-        title="ノードグループの起動テンプレートが、設計どおりのホップ制限で IMDSv2 "
-        "を必須にしている",
-        rationale="トークンを必須にしてホップ制限を 1 にすれば、Pod "
-        "はインスタンスメタデータサービスからノードロールの認証情報を読めません。",
-        steps="メタデータオプションで IMDSv2 のトークンを必須にし、"
-        "ホップ制限を設計どおりにした起動テンプレートをノードグループに設定してから、"
-        "ノードを入れ替えてください。",
-    ),
 )
 def ec2_launch_template_requires_imdsv2(facts: Facts, design: Design) -> Iterator[Result]:
     """The node group's launch template requires IMDSv2 with the designed hop limit.
@@ -403,13 +346,6 @@ def ec2_launch_template_requires_imdsv2(facts: Facts, design: Design) -> Iterato
     references=("https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",),
     decision="ADR-0011",
     needs=[NodeGroups],
-    ja=CheckText(
-        title="ノードグループの起動テンプレートが、すべての EBS ボリュームを暗号化する",
-        rationale="これで、ノードのディスクにあるコンテナイメージ、emptyDir ボリューム、"
-        "ログが保存時に暗号化されます。",
-        steps="ノードグループの起動テンプレートにあるすべての EBS ボリュームで「暗号化」"
-        "を有効にしてから、ノードを入れ替えてください。",
-    ),
 )
 def ec2_launch_template_volumes_encrypted(facts: Facts, design: Design) -> Iterator[Result]:
     """The node group's launch template encrypts every EBS volume.
@@ -455,13 +391,6 @@ def ec2_launch_template_volumes_encrypted(facts: Facts, design: Design) -> Itera
     references=(EKS_DOCS + "eks-add-ons.html",),
     decision="ADR-0001",
     needs=[Addons],
-    ja=CheckText(
-        title="設計した EKS アドオンがすべてクラスターに入っている",
-        rationale="EKS が管理するアドオンには、コントロールプレーンと一緒にパッチが当たります。"
-        "手で入れたものは、だんだん取り残されていきます。",
-        steps="足りない EKS アドオンをインストールしてください（EKS コンソールの「アドオン」"
-        ">「その他のアドオンを入手」）。",
-    ),
 )
 def eks_addons_installed(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed EKS add-on is installed on the cluster.

@@ -13,7 +13,7 @@ from eks_refarch.conformance.aws.facts import (
 )
 from eks_refarch.conformance.aws.lookup import design_vpc, designed_subnets, no_design_vpc
 from eks_refarch.conformance.facts import Facts
-from eks_refarch.conformance.model import CheckText, Remediation, Result, Severity, failed, passed
+from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
 from eks_refarch.design.model import Subnet as DesignedSubnet
@@ -39,13 +39,6 @@ def _missing_subnet(want: DesignedSubnet) -> Result:
     references=("https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",),
     decision="ADR-0005",
     needs=[Vpcs],
-    ja=CheckText(
-        title="設計どおりの CIDR ブロックを持つ VPC がちょうど一つある",
-        rationale="設計のサブネット、ルート、セキュリティルールはすべてこのブロックの中に配置され"
-        "ています。他のネットワークのチェックも、設計の VPC をこの CIDR ブロックで見つけます。",
-        steps="設計どおりの CIDR ブロックで VPC を作成してください。"
-        "アカウントのほうが正しいのであれば、設計を直してください。",
-    ),
 )
 def vpc_cidr_matches_design(facts: Facts, design: Design) -> Iterator[Result]:
     """Exactly one VPC has the designed CIDR block.
@@ -79,15 +72,6 @@ def vpc_cidr_matches_design(facts: Facts, design: Design) -> Iterator[Result]:
     references=(VPC_DOCS,),
     decision="ADR-0005",
     needs=[Vpcs],
-    ja=CheckText(
-        title="設計した各サブネットが、その CIDR ブロックで、そのアベイラビリティーゾーンにある",
-        rationale="設計では各層（public、private-app、private-data）"
-        "を複数のアベイラビリティーゾーンに分けて置いているので、"
-        "ゾーンが一つ落ちても残りのゾーンでサービスを続けられます。",
-        steps="足りないサブネットを、設計どおりの CIDR "
-        "ブロックとアベイラビリティーゾーンで作成してください（VPC コンソールの「サブネット」"
-        ">「サブネットを作成」）。",
-    ),
 )
 def vpc_subnets_match_design(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed subnet exists with its CIDR block in its Availability Zone.
@@ -120,15 +104,6 @@ def vpc_subnets_match_design(facts: Facts, design: Design) -> Iterator[Result]:
     references=(VPC_DOCS, PRIVATE_CLUSTER_DOCS),
     decision="ADR-0005",
     needs=[Vpcs, Routing, NetworkInterfaces],
-    ja=CheckText(
-        title="パブリックサブネットにネットワークインターフェースを持つのは ALB と NAT "
-        "ゲートウェイだけ",
-        rationale="パブリックサブネットはインターネットゲートウェイにルーティングされています。"
-        "ほかのものを置くと、セキュリティグループの設定を一つ誤るだけでインターネットから届いてし"
-        "まいます。",
-        steps="ALB と NAT ゲートウェイ以外のものはパブリックサブネットから移してください。"
-        "インスタンスやインターフェースエンドポイントの置き場所は private-app 層です。",
-    ),
 )
 def vpc_public_subnets_hold_only_edge(facts: Facts, design: Design) -> Iterator[Result]:
     """Only the ALB and the NAT gateways have network interfaces in the public subnets.
@@ -181,13 +156,6 @@ def vpc_public_subnets_hold_only_edge(facts: Facts, design: Design) -> Iterator[
     references=(VPC_DOCS, PRIVATE_CLUSTER_DOCS),
     decision="ADR-0005",
     needs=[Vpcs],
-    ja=CheckText(
-        title="プライベートサブネットで起動したものにパブリック IP アドレスが付かない",
-        rationale="ノードやデータストアに届く経路は ALB と VPC の内部だけです。"
-        "パブリックアドレスが付くと、ALB を迂回して届くようになります。",
-        steps="サブネットの「パブリック IPv4 アドレスを自動割り当て」をオフにしてください（VPC "
-        "コンソールの「サブネット」>「サブネットの設定を編集」）。",
-    ),
 )
 def vpc_private_subnets_no_public_ip(facts: Facts, design: Design) -> Iterator[Result]:
     """Private subnets give no public IP address to what launches in them.
@@ -224,15 +192,6 @@ def vpc_private_subnets_no_public_ip(facts: Facts, design: Design) -> Iterator[R
     references=("https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",),
     decision="ADR-0005",
     needs=[Vpcs, Routing],
-    ja=CheckText(
-        title="プライベートサブネットのデフォルトルートが、インターネットゲートウェイではなく "
-        "NAT ゲートウェイに向いている",
-        rationale="ノードがインターネットに出るのは VPC エンドポイントでまかなえない通信だけで、"
-        "それも外向きに限られます。デフォルトルートがインターネットゲートウェイに向いていれば、"
-        "そのサブネットは名前が違うだけのパブリックサブネットです。",
-        steps="プライベートルートテーブルの 0.0.0.0/0 のルートは、同じアベイラビリティーゾーンの "
-        "NAT ゲートウェイに向けてください。インターネットゲートウェイには向けません。",
-    ),
 )
 def vpc_private_subnets_route_through_nat(facts: Facts, design: Design) -> Iterator[Result]:
     """Private subnets' default route goes to a NAT gateway, not to an internet gateway.
@@ -294,16 +253,6 @@ def vpc_private_subnets_route_through_nat(facts: Facts, design: Design) -> Itera
     references=("https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",),
     decision="ADR-0005",
     needs=[Vpcs, Routing],
-    ja=CheckText(
-        title="各アベイラビリティーゾーンに、そのゾーンのパブリックサブネットに置いた専用の NAT "
-        "ゲートウェイがある",
-        rationale="NAT ゲートウェイをゾーンごとに置けば、"
-        "一つのゾーンが落ちても他のゾーンのノードはインターネットへの出口を失いません。VPC "
-        "から外に出る通信がゾーンをまたぐこともありません。",
-        steps="各アベイラビリティーゾーンのパブリックサブネットに NAT "
-        "ゲートウェイを一つずつ作成し（VPC コンソールの「NAT ゲートウェイ」）、"
-        "余分なものは削除してください。",
-    ),
 )
 def vpc_nat_gateways_one_per_az(facts: Facts, design: Design) -> Iterator[Result]:
     """Each Availability Zone has its own NAT gateway, in its public subnet.
@@ -357,16 +306,6 @@ def vpc_nat_gateways_one_per_az(facts: Facts, design: Design) -> Iterator[Result
     ),
     decision="ADR-0005",
     needs=[Vpcs, VpcEndpoints],
-    ja=CheckText(
-        title="設計した VPC エンドポイントが VPC にあり、利用できる状態になっている",
-        rationale="ノードは ECR からのイメージの取得、STS からの認証情報の取得、ログの送信を VPC "
-        "の外に出ずに行います。プライベートクラスターにはこれが欠かせず、その通信に NAT "
-        "の料金がかからなくなります。",
-        steps="足りない VPC エンドポイントを作成してください（VPC コンソールの「エンドポイント」"
-        ">「エンドポイントを作成」）。ゲートウェイエンドポイントはプライベートルートテーブルに関"
-        "連付け、インターフェースエンドポイントはプライベート DNS を有効にして private-app "
-        "のサブネットに置きます。",
-    ),
 )
 def vpc_endpoints_present(facts: Facts, design: Design) -> Iterator[Result]:
     """The designed VPC endpoints exist in the VPC and are available.
@@ -410,14 +349,6 @@ def vpc_endpoints_present(facts: Facts, design: Design) -> Iterator[Result]:
     references=("https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html",),
     decision="ADR-0005",
     needs=[Vpcs, FlowLogs],
-    ja=CheckText(
-        title="VPC のフローログが、設計どおりのトラフィックタイプとロググループで有効になっている",
-        rationale="どのアドレスがノードやデータストアと通信したかの記録は、"
-        "フローログにしか残りません。これがないと、インシデントをネットワーク層でたどれません。",
-        steps="設計どおりのトラフィックタイプで VPC のフローログを作成し、設計した CloudWatch "
-        "Logs のロググループに送ってください（VPC コンソールの「フローログ」>「フローログを作成」"
-        "）。",
-    ),
 )
 def vpc_flow_logs_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """The VPC's flow logs are on, with the designed traffic type and log group.

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from eks_refarch.conformance.cluster.facts import Application, Applications, Workload, Workloads
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -76,14 +75,6 @@ def _absent(component: Component, found: _Found) -> str:
     references=(ARGO_DOCS,),
     decision="ADR-0003",
     needs=[Workloads, Applications],
-    ja=CheckText(
-        title="設計したプラットフォームコンポーネントがすべて、設計した名前空間にある",
-        rationale="設計のインフラストラクチャドメイン（GitOps、メッシュ、オブザーバビリティ、"
-        "シークレット、オートスケーリング）は、各コンポーネントがほかのコンポーネントの期待する場"
-        "所にデプロイされて、はじめて成り立ちます。",
-        steps="コンポーネントを、その Argo CD Application（manifests/platform/applications.yaml）"
-        "で、設計した名前空間にインストールしてください。",
-    ),
 )
 def platform_components_present(facts: Facts, design: Design) -> Iterator[Result]:
     """Every platform component of the design is present in its designed namespace.
@@ -114,14 +105,6 @@ def platform_components_present(facts: Facts, design: Design) -> Iterator[Result
     references=(ARGO_DOCS,),
     decision="ADR-0003",
     needs=[Workloads, Applications],
-    ja=CheckText(
-        title="設計したプラットフォームコンポーネントがすべて ready である",
-        rationale="あるだけでは動いていることになりません。レプリカが ready "
-        "でないコンポーネントや、Application が Healthy かつ Synced でないコンポーネントは、"
-        "役目を果たしていません。",
-        steps="コンポーネントの Pod を調べる（kubectl -n <namespace> get pods や describe）か、"
-        "Argo CD でその Application のヘルスと同期の状態を見てください。",
-    ),
 )
 def platform_components_ready(facts: Facts, design: Design) -> Iterator[Result]:
     """Every platform component of the design is ready.

@@ -15,7 +15,7 @@ from eks_refarch.conformance.aws.facts import AlbTargetGroups
 from eks_refarch.conformance.cluster.facts import Services
 from eks_refarch.conformance.cluster.gateway import gateway_service
 from eks_refarch.conformance.facts import Facts
-from eks_refarch.conformance.model import CheckText, Remediation, Result, Severity, failed, passed
+from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
 from eks_refarch.manifests.names import HTTP_PORT_NAME, STATUS_PORT_NAME
@@ -37,18 +37,6 @@ from eks_refarch.manifests.names import HTTP_PORT_NAME, STATUS_PORT_NAME
     ),
     decision="ADR-0002",
     needs=[AlbTargetGroups, Services],
-    ja=CheckText(
-        title="ALB のターゲットグループが、ゲートウェイ Service の nodePort に転送し、"
-        "そこでヘルスチェックしている",
-        rationale="ALB は各ノードのターゲットグループのポートにトラフィックを送り、kube-proxy "
-        "はそれをその nodePort を持つ Service に渡します。そのポートがゲートウェイの http "
-        "nodePort でなければサイトは止まり、ヘルスチェックのポートが status nodePort でなければ、"
-        "ターゲットはゲートウェイの readiness とは別のもので判定されます。",
-        steps="両側とも設計した nodePort を使ってください。"
-        "ターゲットグループのポートとヘルスチェックのポートは Terraform で、ゲートウェイ Service "
-        "の nodePort はマニフェスト（refarch manifests render）で決まります。ポートを動かすなら、"
-        "先に設計を変えてください。",
-    ),
 )
 def elbv2_target_group_matches_gateway_service(facts: Facts, design: Design) -> Iterator[Result]:
     """The ALB target group forwards to and health-checks the gateway Service's nodePorts.

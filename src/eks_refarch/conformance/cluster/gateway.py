@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from eks_refarch.conformance.cluster.facts import Service, Services
 from eks_refarch.conformance.facts import Facts
-from eks_refarch.conformance.model import CheckText, Remediation, Result, Severity, failed, passed
+from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
 from eks_refarch.manifests.names import HTTP_PORT_NAME, STATUS_PORT_NAME
@@ -46,16 +46,6 @@ def _missing(services: Services, design: Design) -> str:
     references=(NODEPORT_DOCS, ISTIO_GATEWAY_DOCS),
     decision="ADR-0002",
     needs=[Services],
-    ja=CheckText(
-        title="イングレスゲートウェイの Service が設計した名前空間にあり、type が NodePort である",
-        rationale="ALB は、ターゲットグループの各ノードにあるゲートウェイの nodePort "
-        "を宛先にします。LoadBalancer の Service "
-        "にするとコントローラーが管理外のロードバランサーをもう一つ作り、ClusterIP の Service "
-        "には ALB からまったく届きません。",
-        steps="イングレスゲートウェイは、ゲートウェイの名前空間に置いた type NodePort の Service "
-        "で公開してください（manifests/mesh/ingress-gateway.yaml）。LoadBalancer や ClusterIP "
-        "にはしません。",
-    ),
 )
 def istio_gateway_service_nodeport(facts: Facts, design: Design) -> Iterator[Result]:
     """The ingress gateway Service is in its designed namespace and of type NodePort.
@@ -91,15 +81,6 @@ def istio_gateway_service_nodeport(facts: Facts, design: Design) -> Iterator[Res
     references=(NODEPORT_DOCS, ISTIO_GATEWAY_DOCS),
     decision="ADR-0002",
     needs=[Services],
-    ja=CheckText(
-        title="ゲートウェイ Service の http と status-port のポートが、設計した nodePort "
-        "を使っている",
-        rationale="ALB のターゲットグループは http の nodePort に転送し、status の nodePort "
-        "でヘルスチェックします。どちらかの番号が食い違えば、サイト全体が止まります。",
-        steps="ゲートウェイ Service の nodePort を設計の値にしてください。ALB "
-        "のターゲットグループのポートとヘルスチェックのポートも同じ番号です（refarch manifests "
-        "render がこれを書き出します）。",
-    ),
 )
 def istio_gateway_nodeports_designed(facts: Facts, design: Design) -> Iterator[Result]:
     """The gateway Service's http and status-port ports use the designed nodePorts.
@@ -153,15 +134,6 @@ def istio_gateway_nodeports_designed(facts: Facts, design: Design) -> Iterator[R
     ),
     decision="ADR-0002",
     needs=[Services],
-    ja=CheckText(
-        title="type が LoadBalancer の Service がない",
-        rationale="設計の入口は、イングレスゲートウェイの前にある Terraform 管理の ALB 一つで、"
-        "AWS Load Balancer Controller は動かしていません。LoadBalancer の Service を作ると、"
-        "ツリー内のクラウドプロバイダーが Terraform、WAF、証明書の外でロードバランサーを作るか、"
-        "いつまでも pending のまま残ります。",
-        steps="Service を ClusterIP（または設計した ALB の後ろの NodePort）に変え、"
-        "イングレスゲートウェイと VirtualService を通して届くようにしてください。",
-    ),
 )
 def k8s_services_no_loadbalancer(facts: Facts, design: Design) -> Iterator[Result]:
     """No Service is of type LoadBalancer.

@@ -18,7 +18,6 @@ from eks_refarch.conformance.cluster.facts import (
 )
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -55,14 +54,6 @@ def _mesh_wide(items: tuple[PeerAuthentication, ...], design: Design) -> list[Pe
     references=(PEER_AUTH_DOCS, MTLS_DOCS),
     decision="ADR-0004",
     needs=[PeerAuthentications],
-    ja=CheckText(
-        title="メッシュ全体に効く PeerAuthentication が、設計した相互 TLS のモードを設定している",
-        rationale="これがないと、Istio の既定は PERMISSIVE です。"
-        "サイドカーが平文も受け付けるので、メッシュの外の Pod "
-        "が認証なしでどのサービスとも通信できます。",
-        steps="メッシュのルート名前空間に、selector のない PeerAuthentication "
-        "を設計したモードで一つ適用してください（manifests/mesh/peer-authentication.yaml）。",
-    ),
 )
 def istio_mtls_mesh_strict(facts: Facts, design: Design) -> Iterator[Result]:
     """A mesh-wide PeerAuthentication sets the designed mutual TLS mode.
@@ -107,15 +98,6 @@ def istio_mtls_mesh_strict(facts: Facts, design: Design) -> Iterator[Result]:
     references=(PEER_AUTH_DOCS,),
     decision="ADR-0004",
     needs=[PeerAuthentications],
-    ja=CheckText(
-        title="名前空間やワークロード単位の PeerAuthentication が、"
-        "メッシュ全体のモードを弱めていない",
-        rationale="範囲の狭い PeerAuthentication は、メッシュ全体のものより優先されます。"
-        "名前空間に PERMISSIVE や DISABLE が一つあるだけで、それが選ぶすべての Pod で、"
-        "誰にも気づかれずに平文が通るようになります。",
-        steps="名前空間やワークロード単位の PeerAuthentication を削除するか、その mode（と "
-        "portLevelMtls のすべての mode）を設計したモードか UNSET にしてください。",
-    ),
 )
 def istio_mtls_no_weaker_override(facts: Facts, design: Design) -> Iterator[Result]:
     """No namespace- or workload-level PeerAuthentication weakens the mesh-wide mode.
@@ -159,14 +141,6 @@ def istio_mtls_no_weaker_override(facts: Facts, design: Design) -> Iterator[Resu
     ),
     decision="ADR-0004",
     needs=[DestinationRules],
-    ja=CheckText(
-        title="メッシュの TLS を無効にする DestinationRule がない",
-        rationale="tls の mode が DISABLE の DestinationRule があると、"
-        "クライアントは平文で送ります。STRICT の PeerAuthentication の下ではその通信は拒否され、"
-        "そうでなければ守られないまま流れます。",
-        steps="tls のブロックを削除する（Istio が自動で ISTIO_MUTUAL を使います）か、その mode "
-        "を ISTIO_MUTUAL にしてください。",
-    ),
 )
 def istio_destinationrules_keep_mtls(facts: Facts, design: Design) -> Iterator[Result]:
     """No DestinationRule turns mesh TLS off.
@@ -199,15 +173,6 @@ def istio_destinationrules_keep_mtls(facts: Facts, design: Design) -> Iterator[R
     references=(INJECTION_DOCS,),
     decision="ADR-0004",
     needs=[Namespaces],
-    ja=CheckText(
-        title="マイクロサービスの名前空間すべてにサイドカー注入のラベルがあり、"
-        "両方のラベルを持つものはない",
-        rationale="サイドカーのない Pod はメッシュの外にいるので、STRICT の mTLS "
-        "の下ではその呼び出しは拒否されます。名前空間に istio-injection と istio.io/rev "
-        "の両方があると istio-injection が優先され、リビジョンの指定は黙って無視されます。",
-        steps="各マイクロサービスの名前空間に、二つのラベルのどちらか一方だけを付けて注入を有効に"
-        "し、ワークロードを再起動して Pod にサイドカーが入るようにしてください。",
-    ),
 )
 def istio_namespaces_injection_labelled(facts: Facts, design: Design) -> Iterator[Result]:
     """Every microservice namespace is labelled for sidecar injection, and none has both labels.
@@ -263,14 +228,6 @@ def istio_namespaces_injection_labelled(facts: Facts, design: Design) -> Iterato
     references=(INJECTION_DOCS,),
     decision="ADR-0004",
     needs=[Workloads],
-    ja=CheckText(
-        title="注入の対象の名前空間に、サイドカーを外しているワークロードがない",
-        rationale='Pod テンプレートに sidecar.istio.io/inject: "false" '
-        "のラベルやアノテーションがあると、設計がメッシュに入れている名前空間でも、その Pod "
-        "はプロキシなしで動きます。",
-        steps='Pod テンプレートから sidecar.istio.io/inject: "false" '
-        "のラベルやアノテーションを削除してください。",
-    ),
 )
 def istio_workloads_injection_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """No workload in an injected namespace opts out of the sidecar.

@@ -24,7 +24,6 @@ from eks_refarch.conformance.cluster.facts import (
 from eks_refarch.conformance.cluster.gateway import gateway_service
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -121,16 +120,6 @@ def _find_vs(items: tuple[VirtualService, ...], key: tuple[str, str]) -> Virtual
     references=(VS_DOCS, GATEWAY_DOCS),
     decision="ADR-0002",
     needs=[VirtualServices, Gateways, Services],
-    ja=CheckText(
-        title="VirtualService のすべてのホストを、イングレスゲートウェイを選ぶ Gateway "
-        "が受け持っている",
-        rationale="存在しない Gateway、ほかの Pod（たとえばイーグレスゲートウェイ）を選ぶ "
-        "Gateway、そのホストを載せていない Gateway に結び付いた VirtualService は、"
-        "イングレスゲートウェイに何も設定しません。ALB から来たそのホスト宛てのリクエストは 404 "
-        "になります。",
-        steps="VirtualService を設計した Gateway（ゲートウェイの名前空間/名前）に結び付け、その "
-        "Gateway がイングレスゲートウェイの Pod を選び、そのホストを載せるようにしてください。",
-    ),
 )
 def istio_virtualservices_bound_to_gateway(facts: Facts, design: Design) -> Iterator[Result]:
     """Every VirtualService host is served by a Gateway that selects the ingress gateway.
@@ -241,14 +230,6 @@ def _port_problem(destination: Destination, service: Service) -> str | None:
     references=(VS_DOCS, PROTOCOL_DOCS),
     decision="ADR-0004",
     needs=[VirtualServices, Services],
-    ja=CheckText(
-        title="ルーティング先がすべて、名前付きのポートを持つ既存の Service である",
-        rationale="存在しない Service へのルートは 503（no healthy upstream）を返します。"
-        "ポートに名前がないと、Istio は HTTP を中身の分からない TCP として扱い、リトライ、"
-        "ルーティング、テレメトリが効かなくなります。",
-        steps="各ルートの宛先を既存の Service とポートにし、Service "
-        "のポートにはプロトコルに合った名前（http、grpc、tcp など）を付けてください。",
-    ),
 )
 def istio_destinations_named_service_ports(facts: Facts, design: Design) -> Iterator[Result]:
     """Every routed destination is an existing Service with a named port.
@@ -405,17 +386,6 @@ def _trace(
     ),
     decision="ADR-0002",
     needs=[VirtualServices],
-    ja=CheckText(
-        title="設計した各ルート（ホストとパス）が、"
-        "イングレスゲートウェイを通ってそのマイクロサービスに届く",
-        rationale='Istio は最初に一致したルートを使うので、"/" のルートが "/api/cart" '
-        "より前にあると、cart 宛てのトラフィックが storefront に流れます。このルールは、"
-        "設計した各パスへのリクエストについて、Istio と同じように delegate "
-        "も含めてルートをたどります。",
-        steps="ホストごとに一つの VirtualService を設計した Gateway に結び付け、"
-        "ルートは長いプレフィックスから順に並べてください（refarch manifests render は delegate "
-        "を使ってそのように書き出します）。",
-    ),
 )
 def istio_routes_reach_microservices(facts: Facts, design: Design) -> Iterator[Result]:
     """Each designed route (host and path) reaches its microservice through the ingress gateway.

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from eks_refarch.conformance.cluster.facts import Container, Services, Workload, Workloads
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -74,13 +73,6 @@ def _missing_requests(workload: Workload) -> list[str]:
     references=(REQUESTS_DOCS, EKS_BP),
     decision="ADR-0001",
     needs=[Workloads],
-    ja=CheckText(
-        title="設計のワークロードのコンテナすべてが、cpu と memory のリクエストを指定している",
-        rationale="リクエストがないと、スケジューラーは見当なしに Pod を詰め込み、Karpenter "
-        "はそれに合うノードの大きさを決められず、メモリが逼迫したときには真っ先に追い出されます。",
-        steps="すべてのコンテナに、設計の microservices[*].resources から cpu と memory "
-        "のリクエストを設定してください。",
-    ),
 )
 def k8s_workloads_requests_set(facts: Facts, design: Design) -> Iterator[Result]:
     """Every container of the design's workloads requests cpu and memory.
@@ -115,14 +107,6 @@ def _root_containers(workload: Workload) -> list[str]:
     references=(PSS_DOCS, EKS_BP),
     decision="ADR-0001",
     needs=[Workloads],
-    ja=CheckText(
-        title="設計のワークロードのコンテナがすべて、root 以外のユーザーで動く",
-        rationale="コンテナの中で root として動くプロセスは、コンテナから抜け出せばノードでも "
-        "root です。Pod Security Standards の Restricted も runAsNonRoot を求めています。",
-        steps="root 以外のユーザーで動かしてください。Pod に runAsNonRoot: true "
-        "を設定し（イメージのユーザーが数値でなければ、0 以外の runAsUser も）、どのコンテナにも "
-        "runAsUser: 0 を置かないようにします。",
-    ),
 )
 def k8s_workloads_non_root(facts: Facts, design: Design) -> Iterator[Result]:
     """Every container of the design's workloads runs as a non-root user.
@@ -151,13 +135,6 @@ def _without_probe(workload: Workload) -> list[str]:
     references=(PROBE_DOCS, EKS_BP),
     decision="ADR-0001",
     needs=[Workloads],
-    ja=CheckText(
-        title="設計のワークロードのコンテナすべてに readiness probe がある",
-        rationale="これがないと、Pod はプロセスが起動した瞬間からトラフィックを受けます。"
-        "ロールアウトや再起動のたびに、まだ応答できない Pod にリクエストが送られます。",
-        steps="すべてのコンテナに readinessProbe（ヘルスチェック用のパスへの httpGet か、"
-        "サービスのポートへの tcpSocket）を追加してください。",
-    ),
 )
 def k8s_workloads_readiness_probe(facts: Facts, design: Design) -> Iterator[Result]:
     """Every container of the design's workloads has a readiness probe.
@@ -194,14 +171,6 @@ def _main_container(workload: Workload, name: str) -> Container | None:
     references=(REQUESTS_DOCS,),
     decision="ADR-0001",
     needs=[Workloads, Services],
-    ja=CheckText(
-        title="すべてのマイクロサービスが設計どおりに動いている（Deployment、レプリカ数、"
-        "リクエスト、Service のポート）",
-        rationale="設計のキャパシティ計画とルートは、これらの値を前提にしています。"
-        "レプリカ数やリクエストがずれると、誰も決めていないのにその両方が変わってしまいます。",
-        steps="設計からマニフェストを生成し直す（refarch manifests render）か、Deployment "
-        "のレプリカ数とリクエスト、Service のポートを設計の値にしてください。",
-    ),
 )
 def k8s_microservices_match_design(facts: Facts, design: Design) -> Iterator[Result]:
     """Every microservice runs as designed: Deployment, replicas, requests and Service port.

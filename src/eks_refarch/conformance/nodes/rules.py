@@ -12,7 +12,6 @@ from typing import Any
 
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
-    CheckText,
     Remediation,
     Result,
     Severity,
@@ -139,14 +138,6 @@ OWNER_FIX = (
     "On every node, through the launch template's user data, chown the file to the "
     "designed owner and group (nodes.kubelet.file_owner and file_group)."
 )
-FILE_FIX_JA = (
-    "すべてのノードで、起動テンプレートのユーザーデータから、ファイルのモードを設計したモード"
-    "（nodes.kubelet.max_file_mode）か、それより厳しいモードに chmod してください。"
-)
-OWNER_FIX_JA = (
-    "すべてのノードで、起動テンプレートのユーザーデータから、ファイルの所有者とグループを"
-    "設計どおり（nodes.kubelet.file_owner と file_group）に chown してください。"
-)
 
 
 @check(
@@ -155,12 +146,6 @@ OWNER_FIX_JA = (
     references=(CIS_EKS, EKS_CIS),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet の kubeconfig ファイルのパーミッションが、設計したモードより緩くない",
-        rationale="これを書き換えられる人は、kubelet を別の API サーバーに向けることも、"
-        "その認証情報を盗むこともできます。",
-        steps=FILE_FIX_JA,
-    ),
 )
 def kubelet_kubeconfig_mode_restricted(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet's kubeconfig file is no more permissive than the designed mode.
@@ -177,11 +162,6 @@ def kubelet_kubeconfig_mode_restricted(facts: Facts, design: Design) -> Iterator
     references=(CIS_EKS, EKS_CIS),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet の kubeconfig ファイルの所有者とグループが設計どおりである",
-        rationale="ほかのユーザーが所有するファイルは、そのユーザーが書き換えられます。",
-        steps=OWNER_FIX_JA,
-    ),
 )
 def kubelet_kubeconfig_owner_designed(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet's kubeconfig file is owned by the designed user and group.
@@ -197,12 +177,6 @@ def kubelet_kubeconfig_owner_designed(facts: Facts, design: Design) -> Iterator[
     references=(CIS_EKS, EKS_CIS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet の設定ファイルとドロップインのパーミッションが、設計したモードより緩くない",
-        rationale="ほかのノードのチェックが確かめる設定は、すべてこれらのファイルにあります。"
-        "どれか一つでも書き換えられる人は、認証を無効にできます。",
-        steps=FILE_FIX_JA,
-    ),
 )
 def kubelet_config_mode_restricted(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet's config file and drop-ins are no more permissive than the designed mode.
@@ -219,11 +193,6 @@ def kubelet_config_mode_restricted(facts: Facts, design: Design) -> Iterator[Res
     references=(CIS_EKS, EKS_CIS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet の設定ファイルとドロップインの所有者とグループが設計どおりである",
-        rationale="ほかのユーザーが所有するファイルは、そのユーザーが書き換えられます。",
-        steps=OWNER_FIX_JA,
-    ),
 )
 def kubelet_config_owner_designed(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet's config file and drop-ins are owned by the designed user and group.
@@ -243,28 +212,12 @@ def _setting_fix(name: str) -> Remediation:
     )
 
 
-def _setting_steps_ja(name: str) -> str:
-    spec = SPEC[name]
-    return (
-        f"kubelet の設定（AL2023 では nodeadm の NodeConfig の spec.kubelet.config）で "
-        f"{spec.label} を設計した値（nodes.kubelet.expected.{name}）にし、それを上書きする "
-        f"--{spec.flag} フラグがあれば外してください。"
-    )
-
-
 @check(
     severity=Severity.HIGH,
     remediation=_setting_fix("anonymous_auth"),
     references=(CIS_EKS, KUBELET_AUTH),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet が匿名のリクエストを拒否する",
-        rationale="匿名認証が有効だと、ポート 10250 に届く人は誰でも system:anonymous になり、"
-        "AlwaysAllow の下では Pod の一覧を取ることも、Pod "
-        "の中でコマンドを実行することもできます。",
-        steps=_setting_steps_ja("anonymous_auth"),
-    ),
 )
 def kubelet_anonymous_auth_disabled(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet refuses anonymous requests.
@@ -281,12 +234,6 @@ def kubelet_anonymous_auth_disabled(facts: Facts, design: Design) -> Iterator[Re
     references=(CIS_EKS, KUBELET_AUTH),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet が AlwaysAllow ではなく API サーバーを通じてリクエストを認可する",
-        rationale="AlwaysAllow では、認証さえ通れば誰でも、exec やログを含む kubelet "
-        "のすべてのエンドポイントを使えます。",
-        steps=_setting_steps_ja("authorization_mode"),
-    ),
 )
 def kubelet_authorization_mode_webhook(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet authorizes requests through the API server, not AlwaysAllow.
@@ -303,12 +250,6 @@ def kubelet_authorization_mode_webhook(facts: Facts, design: Design) -> Iterator
     references=(CIS_EKS, KUBELET_AUTH),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet が、設計した CA ファイルでクライアント証明書を検証する",
-        rationale="クライアント CA がないと、kubelet は API "
-        "サーバーのクライアント証明書を認証できず、もっと弱い方法しか残りません。",
-        steps=_setting_steps_ja("client_ca_file"),
-    ),
 )
 def kubelet_client_ca_file_set(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet verifies client certificates against the designed CA file.
@@ -325,12 +266,6 @@ def kubelet_client_ca_file_set(facts: Facts, design: Design) -> Iterator[Result]
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet の認証なしの読み取り専用ポートが無効になっている",
-        rationale="ポート 10255 は、ネットワーク上の誰にでも Pod の仕様とメトリクスを返します。"
-        "認証も認可も一切ありません。",
-        steps=_setting_steps_ja("read_only_port"),
-    ),
 )
 def kubelet_read_only_port_disabled(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet's unauthenticated read-only port is off.
@@ -347,13 +282,6 @@ def kubelet_read_only_port_disabled(facts: Facts, design: Design) -> Iterator[Re
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="アイドル状態の exec、attach、port-forward "
-        "のストリームが設計どおりにタイムアウトする（0 にはしない）",
-        rationale="タイムアウトが 0 だと、アイドルのストリームがいつまでも開いたままになります。"
-        "ノードの資源を食いつぶす手段にも、閉じ忘れたシェルを生かしておく手段にもなります。",
-        steps=_setting_steps_ja("streaming_connection_idle_timeout"),
-    ),
 )
 def kubelet_streaming_timeout_set(facts: Facts, design: Design) -> Iterator[Result]:
     """Idle exec, attach and port-forward streams time out as designed, never 0.
@@ -370,12 +298,6 @@ def kubelet_streaming_timeout_set(facts: Facts, design: Design) -> Iterator[Resu
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet が iptables のユーティリティチェーンを管理する",
-        rationale="手で書いたルールに任せると、チェーンは Pod "
-        "のネットワークが必要とするものからずれていきます。",
-        steps=_setting_steps_ja("make_iptables_util_chains"),
-    ),
 )
 def kubelet_iptables_chains_managed(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet manages its iptables utility chains.
@@ -391,12 +313,6 @@ def kubelet_iptables_chains_managed(facts: Facts, design: Design) -> Iterator[Re
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet が設計どおりのレートでイベントを記録する",
-        rationale="上限が低すぎると、調査に必要なイベントが捨てられます。"
-        "レートは設計で決めています。",
-        steps=_setting_steps_ja("event_record_qps"),
-    ),
 )
 def kubelet_event_qps_designed(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet records events at the designed rate.
@@ -412,12 +328,6 @@ def kubelet_event_qps_designed(facts: Facts, design: Design) -> Iterator[Result]
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="kubelet がクライアント証明書をローテーションする",
-        rationale="ローテーションしないと、証明書が期限切れになってノードがクラスターから外れるか"
-        "、長く有効な認証情報で延命することになります。",
-        steps=_setting_steps_ja("rotate_certificates"),
-    ),
 )
 def kubelet_cert_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """The kubelet rotates its client certificate.
@@ -434,13 +344,6 @@ def kubelet_cert_rotation_enabled(facts: Facts, design: Design) -> Iterator[Resu
     references=(CIS_EKS, KUBELET_CONFIG),
     decision=DECISION,
     needs=[KubeletNodes],
-    ja=CheckText(
-        title="RotateKubeletServerCertificate のフィーチャーゲートが有効になっている",
-        rationale="これで kubelet のサービング証明書は、"
-        "クライアントが検証できない自己署名の証明書ではなく、API "
-        "サーバーを通じて更新される証明書になります。",
-        steps=_setting_steps_ja("rotate_kubelet_server_certificate"),
-    ),
 )
 def kubelet_server_cert_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     """The RotateKubeletServerCertificate feature gate is on.
