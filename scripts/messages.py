@@ -1,9 +1,8 @@
 """Keep the text catalogs in step with the code: `make messages` (Babel, a dev dependency).
 
-1. Extracts every English string marked with ``msg(...)`` or ``tr(lang, ...)`` from the
-   package and the diagram scripts, and every
-   built-in check's title, rationale and remediation steps from the registry, into
-   ``locale/refarch.pot``.
+1. Extracts every English string marked with ``msg(...)``, ``tr(lang, ...)`` or ``N_(...)``
+   from the package and the diagram scripts, and every built-in check's title, rationale
+   and remediation steps from the registry, into ``locale/refarch.pot``.
 2. Updates each language's ``refarch.po`` from it: new strings arrive untranslated,
    changed ones are marked fuzzy (with the old translation as a starting point), and
    strings the code no longer has are dropped.
@@ -33,7 +32,7 @@ from eks_refarch.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = (ROOT / "src" / "eks_refarch", ROOT / "diagrams")
-KEYWORDS = {"msg": (1,), "tr": (2,)}
+KEYWORDS = {"msg": (1,), "tr": (2,), "N_": None}
 # Fixed, so that regenerating an unchanged catalog changes no byte.
 DATE = datetime(2026, 1, 1, tzinfo=UTC)
 WIDTH = 100

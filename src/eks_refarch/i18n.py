@@ -13,7 +13,8 @@ Three ways to mark a string:
   template and its values and rendered only when a reporter knows the reader's language.
   Rules return these, so one run can be reported in any language.
 - ``tr(lang, "Input")``: translated now, for code that already knows the language (the
-  site, the diagrams, report headings).
+  site, the diagrams, report headings); ``N_("...")`` marks text declared before the
+  language is known (option help), which is later passed to ``tr``.
 - A check's title, rationale and remediation steps are looked up by the registry itself
   with ``tr_in``, under the check id as context (see ``CheckSpec.text``), and extracted
   from the registry rather than from the code.
@@ -41,6 +42,27 @@ DOMAIN = "refarch"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+class _Untranslated(gettext.NullTranslations):
+    """The last fallback of every catalog: keeps the English, and remembers that it did, so
+    that a test can show every string a reader saw untranslated (see ``UNTRANSLATED``)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def gettext(self, message: str) -> str:
+        UNTRANSLATED.add((self.lang, message))
+        return message
+
+    def pgettext(self, context: str, message: str) -> str:
+        UNTRANSLATED.add((self.lang, f"{context}\x04{message}"))
+        return message
+
+
+# (language, English text) of every lookup this process answered in English.
+UNTRANSLATED: set[tuple[str, str]] = set()
+
+
 @functools.cache
 def _catalog(lang: str) -> gettext.NullTranslations:
     if lang == SOURCE_LANGUAGE:
@@ -48,13 +70,21 @@ def _catalog(lang: str) -> gettext.NullTranslations:
     if lang not in LANGUAGES:
         raise ValueError(f"no catalog for language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     # fallback=False: a missing compiled catalog is a packaging bug, not English output.
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])
+    catalog = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])
+    catalog.add_fallback(_Untranslated(lang))
+    return catalog
 
 
 def tr(lang: str, text: str, /, **values: object) -> str:
     """``text`` in ``lang``, with ``{name}`` fields filled from ``values`` when given."""
     translated = _catalog(lang).gettext(text)
     return translated.format(**values) if values else translated
+
+
+def N_(text: str, /) -> str:
+    """Marks ``text`` for the catalog without translating it: for text declared before any
+    reader's language is known, such as option help, translated later with ``tr``."""
+    return text
 
 
 def tr_in(lang: str, context: str, text: str, /) -> str:
@@ -139,6 +169,9 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
+    "N_",
+    "SOURCE_LANGUAGE",
+    "UNTRANSLATED",
     "Joined",
     "Lang",
     "Message",

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import jsonschema
+import pytest
 
 from eks_refarch.conformance.aws.context import CallStats
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Finding, Severity, Status
-from eks_refarch.conformance.report import RENDERERS, ReportContext
+from eks_refarch.conformance.report import RENDERERS, Report
 from eks_refarch.conformance.report.text import render_stats
 from eks_refarch.conformance.runner import RunResult
+from eks_refarch.i18n import joined, msg
 
 REGISTRY = load_builtin_checks()
 FINDINGS = (
@@ -39,9 +44,9 @@ RESULT = RunResult(
     collections=(),
     seconds=1.5,
 )
-REPORT = ReportContext(
-    result=RESULT,
-    registry=REGISTRY,
+REPORT = Report.of(
+    RESULT,
+    REGISTRY,
     design_path="architecture.yaml",
     decision_lines={"ADR-0005": 420},
 )
@@ -249,14 +254,14 @@ def test_text_lists_passes_once_per_check() -> None:
         )
         for i in range(3)
     )
-    report = ReportContext(
-        result=RunResult(
+    report = Report.of(
+        RunResult(
             findings=many,
             checks=(REGISTRY.get("kms_key_rotation_enabled"),),
             collections=(),
             seconds=0.1,
         ),
-        registry=REGISTRY,
+        REGISTRY,
     )
     text = RENDERERS["text"](report)
     assert text.count("kms_key_rotation_enabled") == 1
@@ -268,7 +273,39 @@ def test_stats_show_each_operation_and_the_wall_time() -> None:
     stats = CallStats()
     stats.of("elbv2", "DescribeLoadBalancers").calls = 1
     stats.of("elbv2", "DescribeLoadBalancers").attempts = 3
-    text = render_stats(stats, 2.25)
+    text = render_stats(stats.rows(), stats.cache_hits, 2.25)
     row = next(line for line in text.splitlines() if "DescribeLoadBalancers" in line)
     assert row.split("│")[3:5] == ["     1 ", "       2 "]
     assert "wall time 2.25 s; 1 API calls" in text
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_every_format_speaks_the_reports_language_and_keeps_ids_and_statuses(fmt: str) -> None:
+    message = msg("{check} reads {resources}", check="the check", resources=joined(["a", "b"]))
+    findings = (*FINDINGS[:3], dataclasses.replace(FINDINGS[3], message=message))
+    ja = Report.of(dataclasses.replace(RESULT, findings=findings), REGISTRY, lang="ja")
+    en = dataclasses.replace(ja, lang="en")
+    # XML escapes the ">" of console paths, and the terminal wraps text in boxes: compare
+    # without markup and white space.
+    japanese, english = (re.sub(r"[\s│]", "", html.unescape(RENDERERS[fmt](r))) for r in (ja, en))
+    title = re.sub(r"\s", "", REGISTRY.get("eks_endpoint_private").text("ja").title)
+    steps = re.sub(r"\s", "", REGISTRY.get("eks_endpoint_private").text("ja").steps)
+    if fmt == "json":
+        # Only messages change: keys, ids, statuses and severities are the same.
+        assert json.loads(japanese)["summary"] == json.loads(english)["summary"]
+        assert [
+            {k: v for k, v in f.items() if k != "message"} for f in json.loads(japanese)["findings"]
+        ] == [
+            {k: v for k, v in f.items() if k != "message"} for f in json.loads(english)["findings"]
+        ]
+        assert json.loads(japanese)["findings"][3]["message"] == "thecheckreadsa、b"
+    else:
+        assert steps in japanese
+        assert steps not in english
+        if fmt in ("text", "markdown", "sarif"):
+            assert title in japanese
+        if fmt in ("text", "markdown"):
+            assert "不合格" in japanese
+            assert "不合格" not in english
+    for check_id in ("eks_endpoint_private", "vpc_flow_logs_enabled"):
+        assert check_id in japanese

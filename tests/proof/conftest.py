@@ -18,7 +18,8 @@ import botocore.session
 import pytest
 
 from eks_refarch import cli, policy
-from eks_refarch.conformance.aws.context import AwsContext, AwsOptions
+from eks_refarch.conformance.aws.context import AwsContext
+from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.runner import RunResult, run

@@ -13,13 +13,15 @@ import pytest
 
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Finding, Severity, Status
-from eks_refarch.conformance.report import ReportContext
+from eks_refarch.conformance.report import Report
+from eks_refarch.conformance.report.data import status_label
 from eks_refarch.conformance.report.markdown import render_markdown
 from eks_refarch.conformance.runner import RunResult
 from eks_refarch.demo.provision import provision
 from eks_refarch.demo.server import moto_server, reset
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_OK
+from eks_refarch.i18n import tr
 from eks_refarch.site import report
 from tests.conformance.aws.test_cli_e2e import refarch
 from tests.helpers import REPO, SHIPPED_DESIGN
@@ -27,15 +29,22 @@ from tests.site import sitebuild
 
 PAGE = {"ja": "/conformance/example-report/", "en": "/en/conformance/example-report/"}
 WORST_FIRST = ("fail", "error", "skip", "pass")
-_SUMMARY = re.compile(
-    r"<th[^>]*>pass</th>\s*<th[^>]*>fail</th>\s*<th[^>]*>error</th>\s*<th[^>]*>skip</th>"
-    r"\s*<th[^>]*>checks</th>.*?<tbody>\s*<tr>\s*"
-    r"<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>"
-    r"\s*<td[^>]*>(\d+)</td>",
-    re.DOTALL,
-)
+
+
+def _summary(lang: str) -> re.Pattern[str]:
+    """The summary table, headed in the page's language."""
+    headings = [status_label(Status(s), lang) for s in ("pass", "fail", "error", "skip")]
+    headings.append(tr(lang, "checks"))
+    return re.compile(
+        r"\s*".join(f"<th[^>]*>{re.escape(h)}</th>" for h in headings)
+        + r".*?<tbody>\s*<tr>\s*"
+        + r"\s*".join([r"<td[^>]*>(\d+)</td>"] * 5),
+        re.DOTALL,
+    )
+
+
 _CHECK_HEADING = re.compile(
-    r'<h3 id="[^"]*"><a href="\.\./checks/([a-z0-9_]+)/"><code>\1</code></a>: (\w+)'
+    r'<h3 id="[^"]*"><a href="\.\./checks/([a-z0-9_]+)/"><code>\1</code></a>: (?:<strong>)?(\w+)'
 )
 
 
@@ -53,9 +62,11 @@ def direct_run(design: Design) -> dict[str, Any]:
 
 def _shown(site: Path, lang: str) -> tuple[tuple[int, ...], dict[str, str]]:
     source = sitebuild.pages(site)[PAGE[lang]].read_text(encoding="utf-8")
-    match = _SUMMARY.search(source)
+    match = _summary(lang).search(source)
     assert match, "the report's summary table is not on the page"
-    return tuple(int(n) for n in match.groups()), dict(_CHECK_HEADING.findall(source))
+    status_of = {status_label(s, lang): s.value for s in Status}
+    verdicts = {check: status_of[label] for check, label in _CHECK_HEADING.findall(source)}
+    return tuple(int(n) for n in match.groups()), verdicts
 
 
 @pytest.mark.parametrize("lang", sitebuild.LANGS)
@@ -122,8 +133,10 @@ def manifests(tmp_path: Path) -> Path:
 def test_a_second_run_with_the_same_inputs_reads_the_cache(
     runs: list[Path], manifests: Path, design: Design, tmp_path: Path
 ) -> None:
-    first, _ = report.cached_run(design, SHIPPED_DESIGN, manifests, tmp_path)
-    second, _ = report.cached_run(design, SHIPPED_DESIGN, manifests, tmp_path)
+    first, _ = report.cached_run(design, SHIPPED_DESIGN, manifests, tmp_path, load_builtin_checks())
+    second, _ = report.cached_run(
+        design, SHIPPED_DESIGN, manifests, tmp_path, load_builtin_checks()
+    )
     assert len(runs) == 1
     assert second.findings == first.findings
     assert second.seconds == first.seconds
@@ -132,12 +145,14 @@ def test_a_second_run_with_the_same_inputs_reads_the_cache(
 def test_a_changed_manifest_or_design_runs_the_demo_again(
     runs: list[Path], manifests: Path, design: Design, tmp_path: Path
 ) -> None:
-    _, before = report.cached_run(design, SHIPPED_DESIGN, manifests, tmp_path)
+    _, before = report.cached_run(
+        design, SHIPPED_DESIGN, manifests, tmp_path, load_builtin_checks()
+    )
     (manifests / "namespaces.yaml").write_text("# changed\n", encoding="utf-8")
-    _, after = report.cached_run(design, SHIPPED_DESIGN, manifests, tmp_path)
+    _, after = report.cached_run(design, SHIPPED_DESIGN, manifests, tmp_path, load_builtin_checks())
     changed = tmp_path / "architecture.yaml"
     changed.write_bytes(SHIPPED_DESIGN.read_bytes() + b"\n")
-    _, third = report.cached_run(design, changed, manifests, tmp_path)
+    _, third = report.cached_run(design, changed, manifests, tmp_path, load_builtin_checks())
     assert len(runs) == 3
     assert before.design == after.design != third.design
     assert before.manifests != after.manifests
@@ -149,7 +164,7 @@ def test_the_cache_keeps_only_the_most_recent_entries(
 ) -> None:
     for n in range(report.CACHE_ENTRIES + 2):
         (manifests / "extra.yaml").write_text(f"# {n}\n", encoding="utf-8")
-        report.cached_run(design, SHIPPED_DESIGN, manifests, tmp_path)
+        report.cached_run(design, SHIPPED_DESIGN, manifests, tmp_path, load_builtin_checks())
     assert len(list((tmp_path / report.CACHE_DIR).glob("*.json"))) == report.CACHE_ENTRIES
 
 
@@ -162,19 +177,19 @@ FINDINGS = (
 
 
 @pytest.fixture
-def context() -> ReportContext:
+def context() -> Report:
     result = RunResult(findings=FINDINGS, checks=(), collections=(), seconds=1.0)
-    return ReportContext(result=result, registry=load_builtin_checks(), title="Example")
+    return Report.of(result, load_builtin_checks(), title="Example")
 
 
-def test_the_markdown_report_starts_at_the_given_heading_level(context: ReportContext) -> None:
+def test_the_markdown_report_starts_at_the_given_heading_level(context: Report) -> None:
     text = render_markdown(context, heading_level=2)
     assert text.startswith("## Example\n")
     assert "\n### `eks_endpoint_private`: **fail**\n" in text
     assert "\n## `" not in text
 
 
-def test_the_markdown_report_links_check_ids_when_asked(context: ReportContext) -> None:
+def test_the_markdown_report_links_check_ids_when_asked(context: Report) -> None:
     text = render_markdown(context, check_link=lambda c: f"checks/{c}.md")
     assert "\n## [`vpc_cidr_matches_design`](checks/vpc_cidr_matches_design.md): pass\n" in text
     assert render_markdown(context).startswith("# Example\n")
@@ -182,7 +197,7 @@ def test_the_markdown_report_links_check_ids_when_asked(context: ReportContext) 
 
 
 def test_the_markdown_report_refuses_a_heading_level_markdown_lacks(
-    context: ReportContext,
+    context: Report,
 ) -> None:
     with pytest.raises(ValueError, match="heading_level must be 1 to 5"):
         render_markdown(context, heading_level=6)

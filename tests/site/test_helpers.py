@@ -17,8 +17,10 @@ from eks_refarch.conformance.model import (
     Source,
     passed,
 )
+from eks_refarch.conformance.options import OPTIONS
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
+from eks_refarch.i18n import tr
 from eks_refarch.site import cli_docs, decisions, facts, markdown
 
 
@@ -136,7 +138,18 @@ def test_the_options_table_lists_every_option_of_refarch_check() -> None:
     assert "| `--profile` |  |" in rendered
 
 
-def test_an_option_without_a_description_fails_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(cli_docs.OPTIONS, "role_arn")
-    with pytest.raises(ValueError, match="'role_arn'"):
-        cli_docs.options_table("ja")
+def test_a_report_format_without_a_description_fails_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cli_docs, "FORMATS", (*cli_docs.FORMATS, "yaml"))
+    with pytest.raises(ValueError, match="'yaml'"):
+        cli_docs.formats_table("ja")
+
+
+def test_the_options_page_lists_exactly_the_commands_options_in_the_pages_language() -> None:
+    flags = {f for p in check.params if isinstance(p, click.Option) for f in p.opts}
+    table = cli_docs.options_table("ja")
+    assert {f for o in OPTIONS for f in o.flags} == flags
+    for option in OPTIONS:
+        assert tr("ja", option.help) in table
+        assert tr("ja", option.help) != option.help

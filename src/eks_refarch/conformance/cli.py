@@ -13,27 +13,26 @@ from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import boto3
 import click
 from rich.console import Console
 
-from eks_refarch.conformance.aws.context import AwsContext, AwsOptions, CallStats, RetryMode
+from eks_refarch.conformance.aws.context import AwsContext, CallStats
+from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster.sources import build_cluster
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.nodes.sources import build_nodes
-from eks_refarch.conformance.report import RENDERERS, ReportContext
+from eks_refarch.conformance.options import AWS, CLUSTER, DESIGN, NODES, REPORT, click_options
+from eks_refarch.conformance.report import RENDERERS, Report
 from eks_refarch.conformance.report.text import render_stats, render_text
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import Design, load
-from eks_refarch.design.cli import design_option
 from eks_refarch.errors import EXIT_CODES_HELP, Problem, UserInputError
 from eks_refarch.output import check_destination, write_output
 from eks_refarch.yamlio import load_document
-
-FORMATS = tuple(RENDERERS)
 
 
 class ExitCodesHelp:
@@ -122,7 +121,8 @@ def execute(
     output: Path | None,
     only: Collection[str] | None,
     stats: bool,
-    title: str = "Conformance report",
+    lang: str,
+    title: str = "",
 ) -> int:
     """Run, report and return the exit code. Shared by `refarch check` and `refarch demo`."""
     if output is not None:
@@ -134,12 +134,13 @@ def execute(
     with progress as status:
         on_progress = status.update if status is not None else None
         result = run(design, sources, only=only, on_progress=on_progress)
-    report = ReportContext(
-        result=result,
-        registry=load_builtin_checks(),
+    report = Report.of(
+        result,
+        load_builtin_checks(),
+        lang=lang,
+        title=title,
         design_path=_relative(design_path),
         decision_lines=decision_lines(design_path, design),
-        title=title,
     )
     to_terminal = output is None and output_format == "text" and sys.stdout.isatty()
     text = render_text(report, color=True) if to_terminal else RENDERERS[output_format](report)
@@ -155,7 +156,7 @@ def execute(
 def _stats(result: RunResult, sources: Mapping[Source, Any]) -> str:
     context = sources.get(Source.AWS)
     calls = context.stats if isinstance(context, AwsContext) else CallStats()
-    return render_stats(calls, result.seconds, color=sys.stderr.isatty())
+    return render_stats(calls.rows(), calls.cache_hits, result.seconds, color=sys.stderr.isatty())
 
 
 def _relative(path: Path) -> str:
@@ -165,101 +166,16 @@ def _relative(path: Path) -> str:
         return path.as_posix()
 
 
-def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--format, --output, --only and --stats, shared with `refarch demo`."""
-    for option in reversed(
-        (
-            click.option(
-                "--format",
-                "-f",
-                "output_format",
-                type=click.Choice(FORMATS),
-                default="text",
-                show_default=True,
-                help="Report format. json: {summary, findings}; junit and sarif for CI; "
-                "markdown for the site.",
-            ),
-            click.option(
-                "--output",
-                "-o",
-                type=click.Path(path_type=Path, dir_okay=False),
-                help="Write the report to FILE instead of standard output: a file is replaced "
-                "atomically, a link is followed, a FIFO or /dev/stdout receives it as a stream.",
-            ),
-            click.option("--only", metavar="ID,...", help="Run only these check ids."),
-            click.option(
-                "--stats",
-                is_flag=True,
-                help="Print each AWS operation's calls, retries and seconds, and the wall "
-                "time, to standard error.",
-            ),
-        )
-    ):
-        func = option(func)
-    return func
+report_options = click_options(REPORT)  # --format, --output, --lang, --only, --stats
 
 
 @click.command(cls=CheckCommand)
-@design_option
-@click.option("--region", help="AWS region; defaults to the design's product.region.")
-@click.option("--profile", help="AWS profile from the shared config files.")
-@click.option("--role-arn", help="Assume this (read-only) role through STS first.")
-@click.option("--endpoint-url", help="Send every AWS call to this endpoint (an emulator).")
-@click.option(
-    "--retry-mode",
-    type=click.Choice(get_args(RetryMode)),
-    default=AwsOptions.retry_mode,
-    show_default=True,
-    help="botocore retry mode.",
-)
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(1, 20),
-    default=AwsOptions.max_attempts,
-    show_default=True,
-    help="Attempts per API call, the first included.",
-)
-@click.option(
-    "--connect-timeout",
-    type=click.FloatRange(min=0.1),
-    default=AwsOptions.connect_timeout,
-    show_default=True,
-)
-@click.option(
-    "--read-timeout",
-    type=click.FloatRange(min=0.1),
-    default=AwsOptions.read_timeout,
-    show_default=True,
-)
-@click.option(
-    "--kubeconfig",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Check the live cluster of this kubeconfig (list calls only), and its nodes' "
-    "kubelets through the API server unless --hosts is given.",
-)
-@click.option("--context", help="The kubeconfig context to use (default: its current-context).")
-@click.option(
-    "--manifests",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Check the manifests in this directory (plain or Helm-rendered YAML) instead of a "
-    "live cluster.",
-)
-@click.option(
-    "--hosts",
-    "hosts",
-    multiple=True,
-    metavar="URL",
-    # click gives an empty tuple for an absent repeatable option; None keeps the nodes
-    # source unselected, as for every other absent source option.
-    callback=lambda ctx, param, value: value or None,
-    help="Check the kubelet on this testinfra host (ssh://host, paramiko://user@host:port, "
-    "local://); repeat it, or separate URLs with commas.",
-)
-@report_options
+@click_options((DESIGN, *AWS, *CLUSTER, *NODES, *REPORT))
 def check(
     design_file: Path,
     output_format: str,
     output: Path | None,
+    lang: str,
     only: str | None,
     stats: bool,
     **params: Any,
@@ -285,4 +201,5 @@ def check(
         output=output,
         only=parse_only(only),
         stats=stats,
+        lang=lang,
     )

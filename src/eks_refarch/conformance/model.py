@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from eks_refarch.i18n import tr_in
+from eks_refarch.i18n import SOURCE_LANGUAGE, Text, render, tr_in
 
 if TYPE_CHECKING:
     from eks_refarch.conformance.facts import Facts
@@ -62,26 +62,30 @@ class CheckText:
 
 @dataclass(frozen=True)
 class Result:
-    """What a rule says about one resource; the runner turns it into a Finding."""
+    """What a rule says about one resource; the runner turns it into a Finding.
+
+    The message is a ``Message`` (``i18n.msg``) so that reports can show it in the
+    reader's language; a plain string is shown as it is in every language.
+    """
 
     status: Status
     resource: str
-    message: str
+    message: Text
 
 
-def passed(resource: str, message: str) -> Result:
+def passed(resource: str, message: Text) -> Result:
     return Result(Status.PASS, resource, message)
 
 
-def failed(resource: str, message: str) -> Result:
+def failed(resource: str, message: Text) -> Result:
     return Result(Status.FAIL, resource, message)
 
 
-def skipped(resource: str, reason: str) -> Result:
+def skipped(resource: str, reason: Text) -> Result:
     return Result(Status.SKIP, resource, reason)
 
 
-def errored(resource: str, message: str) -> Result:
+def errored(resource: str, message: Text) -> Result:
     """For one resource the rule could not judge (an unreachable node, say)."""
     return Result(Status.ERROR, resource, message)
 
@@ -129,14 +133,16 @@ class Finding:
     check: str
     status: Status
     resource: str
-    message: str
+    message: Text
     severity: Severity
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self, lang: str = SOURCE_LANGUAGE) -> dict[str, str]:
+        """The JSON report's shape: keys and values stay the same in every language but
+        the message, which is in ``lang``."""
         return {
             "check": self.check,
             "status": self.status.value,
             "resource": self.resource,
-            "message": self.message,
+            "message": render(self.message, lang),
             "severity": self.severity.value,
         }

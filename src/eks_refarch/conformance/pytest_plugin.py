@@ -21,12 +21,14 @@ from typing import Any
 import pytest
 
 from eks_refarch.conformance.builtin import load_builtin_checks
-from eks_refarch.conformance.cli import SOURCES, contexts
+from eks_refarch.conformance.cli import contexts
 from eks_refarch.conformance.model import Finding, Severity, Source, Status
 from eks_refarch.conformance.nodes.sources import TESTINFRA_OPTIONS
+from eks_refarch.conformance.options import DESIGN, OPTIONS
 from eks_refarch.conformance.report.remediation import remediation_text
 from eks_refarch.conformance.runner import RunResult, run
-from eks_refarch.design import DEFAULT_DESIGN, load
+from eks_refarch.design import load
+from eks_refarch.i18n import SOURCE_LANGUAGE
 
 _RESULT = pytest.StashKey[RunResult]()
 
@@ -37,14 +39,9 @@ class CouldNotVerify(Exception):
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("refarch", "conformance checks (refarch check)")
-    group.addoption("--design", default=str(DEFAULT_DESIGN), help="the design file")
-    group.addoption("--region", help="AWS region (default: the design's)")
-    group.addoption("--profile", help="AWS profile")
-    group.addoption("--role-arn", help="assume this read-only role first")
-    group.addoption("--endpoint-url", help="send AWS calls to this endpoint (an emulator)")
-    group.addoption("--kubeconfig", help="check this kubeconfig's live cluster (get/list only)")
-    group.addoption("--context", help="the kubeconfig context (default: its current one)")
-    group.addoption("--manifests", help="check the manifests in this directory instead")
+    for option in OPTIONS:
+        if option.pytest:
+            option.add_pytest_option(group)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,15 +55,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _result(config: pytest.Config) -> RunResult:
     if _RESULT not in config.stash:
-        design_path = Path(config.getoption("--design"))
-        design = load(design_path)
-        params = {
-            # default=None: --hosts belongs to pytest-testinfra, absent if it is disabled.
-            name: config.getoption(f"--{name.replace('_', '-')}", default=None)
-            for spec in SOURCES
-            for name in spec.options
+        design = load(Path(config.getoption(DESIGN.name)))
+        params = {o.name: config.getoption(o.name) for o in OPTIONS if o.pytest}
+        # default=None: --hosts and its options belong to pytest-testinfra, absent if it is
+        # disabled.
+        params |= {
+            name: config.getoption(name, default=None) for name in ("hosts", *TESTINFRA_OPTIONS)
         }
-        params |= {name: config.getoption(name, default=None) for name in TESTINFRA_OPTIONS}
         config.stash[_RESULT] = run(design, contexts(params, design))
     return config.stash[_RESULT]
 
@@ -96,11 +91,11 @@ def finding(request: pytest.FixtureRequest) -> Finding:
 def assert_conforms(finding: Finding) -> None:
     """The body of every conformance test: pass, fail with remediation, or skip."""
     if finding.status is Status.SKIP:
-        pytest.skip(finding.message)
+        pytest.skip(str(finding.message))
     if finding.status is Status.FAIL:
         spec = load_builtin_checks().get(finding.check)
         pytest.fail(
             f"{finding.check} [{finding.severity.value}] {finding.resource}\n"
-            f"{finding.message}\n\n{remediation_text(spec)}",
+            f"{finding.message}\n\n{remediation_text(spec, SOURCE_LANGUAGE)}",
             pytrace=False,
         )

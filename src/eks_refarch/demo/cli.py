@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from eks_refarch.conformance.aws.context import AwsContext, AwsOptions
 from eks_refarch.conformance.cli import (
     CheckGroup,
     execute,
@@ -15,31 +14,17 @@ from eks_refarch.conformance.cli import (
 )
 from eks_refarch.conformance.model import Source
 from eks_refarch.demo.drift import DRIFTS
-from eks_refarch.demo.provision import Account, demo_session, provision
+from eks_refarch.demo.run import demo_context, provision_with_drift
 from eks_refarch.demo.server import moto_server, require_loopback
-from eks_refarch.design import Design, load
+from eks_refarch.design import load
 from eks_refarch.design.cli import design_option
+from eks_refarch.i18n import tr
 
 drift_option = click.option(
     "--drift",
     type=click.Choice(sorted(DRIFTS)),
     help="Apply this drift scenario after provisioning (see `refarch demo drifts`).",
 )
-
-
-def demo_context(design: Design, endpoint_url: str) -> AwsContext:
-    """The checks' view of the demo account: the emulator, with the demo's credentials."""
-    return AwsContext(
-        AwsOptions(region=design.product.region, endpoint_url=endpoint_url),
-        session_factory=lambda _: demo_session(design),
-    )
-
-
-def provision_with_drift(endpoint_url: str, design: Design, drift: str | None) -> Account:
-    account = provision(endpoint_url, design)
-    if drift:
-        DRIFTS[drift].apply(account)
-    return account
 
 
 @click.group(cls=CheckGroup, invoke_without_command=True)
@@ -53,6 +38,7 @@ def demo(
     drift: str | None,
     output_format: str,
     output: Path | None,
+    lang: str,
     only: str | None,
     stats: bool,
 ) -> int | None:
@@ -67,7 +53,11 @@ def demo(
     if ctx.invoked_subcommand:
         return None
     design = load(design_file)
-    title = f"Demo account: drift {drift}" if drift else "Demo account, as designed"
+    title = (
+        tr(lang, "Demo account: drift {drift}", drift=drift)
+        if drift
+        else tr(lang, "Demo account, as designed")
+    )
     with moto_server() as url:
         provision_with_drift(url, design, drift)
         return execute(
@@ -78,6 +68,7 @@ def demo(
             output=output,
             only=parse_only(only),
             stats=stats,
+            lang=lang,
             title=title,
         )
 

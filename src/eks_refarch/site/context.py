@@ -11,7 +11,6 @@ from typing import Any
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import CheckSpec, Source
 from eks_refarch.conformance.registry import Registry
-from eks_refarch.conformance.runner import RunResult
 from eks_refarch.design import Design, load
 from eks_refarch.design.model import NODE_PORT_MAX, NODE_PORT_MIN, Component, Text
 from eks_refarch.rendering import VIEWS
@@ -64,10 +63,10 @@ class SiteData:
         )
 
     @cached_property
-    def example_run(self) -> tuple[RunResult, report.Fingerprint]:
-        """The demo's findings, run (or read from the cache) when a page first asks."""
+    def example_run(self) -> tuple[report.ExampleReport, report.Fingerprint]:
+        """The demo's reports, run (or read from the cache) when a page first asks."""
         return report.cached_run(
-            self.design, self.inputs.design, self.inputs.manifests, self.inputs.root
+            self.design, self.inputs.design, self.inputs.manifests, self.inputs.root, self.registry
         )
 
 
@@ -119,8 +118,8 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         return spec
 
     def example_report() -> str:
-        result, _ = data.example_run
-        return report.render(result, data.registry, lambda c: link(catalog.page_of(c)))
+        example, _ = data.example_run
+        return report.render(example, data.registry, lang, lambda c: link(catalog.page_of(c)))
 
     def example_report_inputs() -> str:
         _, inputs = data.example_run

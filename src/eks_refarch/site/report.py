@@ -16,22 +16,22 @@ import hashlib
 import json
 import logging
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import eks_refarch
-from eks_refarch.conformance.cluster.manifests import ManifestsSource
-from eks_refarch.conformance.model import Finding, Severity, Source, Status
+from eks_refarch.conformance.model import Finding
 from eks_refarch.conformance.registry import Registry
-from eks_refarch.conformance.report import ReportContext
+from eks_refarch.conformance.report import Report
+from eks_refarch.conformance.report.json import read_report, render_json
 from eks_refarch.conformance.report.markdown import render_markdown
-from eks_refarch.conformance.runner import RunResult, run
-from eks_refarch.demo.cli import demo_context
-from eks_refarch.demo.provision import provision
+from eks_refarch.conformance.runner import RunResult
+from eks_refarch.demo.run import check_demo
 from eks_refarch.demo.server import moto_server, require_loopback
 from eks_refarch.design import Design
+from eks_refarch.i18n import LANGUAGES, tr
 from eks_refarch.output import write_file
 from eks_refarch.site.markdown import code, table
 
@@ -39,7 +39,6 @@ CACHE_DIR = Path(".cache") / "site" / "example-report"
 # Entries kept: the shipped design's, and a few others (a test's changed copy, a design
 # being edited) without evicting it.
 CACHE_ENTRIES = 4
-TITLE = "Demo account and shipped manifests, as designed"
 # The libraries whose behaviour shapes the findings besides the package itself.
 DEPENDENCIES = ("moto", "boto3", "botocore")
 # Seeds moto's id generator, so that regenerating the report for changed inputs does
@@ -100,69 +99,53 @@ def _seed(endpoint_url: str) -> None:
         response.read()
 
 
+@dataclass(frozen=True)
+class ExampleReport:
+    """The demo's findings as JSON reports read back, one per language, and the run's time."""
+
+    findings: Mapping[str, tuple[Finding, ...]]
+    seconds: float
+
+
 def run_demo(design: Design, manifests_dir: Path) -> RunResult:
     """Provision the design into a fresh emulator on 127.0.0.1, then check it and the manifests."""
     with moto_server() as url:
         _seed(url)
-        provision(url, design)
-        return run(
-            design,
-            {
-                Source.AWS: demo_context(design, url),
-                Source.CLUSTER: ManifestsSource(manifests_dir),
-            },
-        )
+        return check_demo(design, url, manifests=manifests_dir)
 
 
-def _dump(result: RunResult) -> str:
-    return json.dumps(
-        {"seconds": result.seconds, "findings": [f.as_dict() for f in result.findings]},
-        indent=1,
+def _reports(result: RunResult, registry: Registry) -> str:
+    """The cache entry: the run's JSON report in every language, and its time."""
+    reports = {
+        lang: json.loads(render_json(Report.of(result, registry, lang=lang))) for lang in LANGUAGES
+    }
+    return json.dumps({"seconds": result.seconds, "reports": reports}, indent=1, ensure_ascii=False)
+
+
+def _read(entry: Path) -> ExampleReport:
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    return ExampleReport(
+        findings={lang: read_report(document, entry) for lang, document in data["reports"].items()},
+        seconds=data["seconds"],
     )
-
-
-def _load(text: str) -> RunResult:
-    data = json.loads(text)
-    findings = tuple(
-        Finding(
-            check=f["check"],
-            status=Status(f["status"]),
-            resource=f["resource"],
-            message=f["message"],
-            severity=Severity(f["severity"]),
-        )
-        for f in data["findings"]
-    )
-    return RunResult(findings=findings, checks=(), collections=(), seconds=data["seconds"])
 
 
 def cached_run(
-    design: Design, design_path: Path, manifests_dir: Path, cache_root: Path
-) -> tuple[RunResult, Fingerprint]:
-    """The demo's findings for these inputs: from the cache, or run now and cached."""
+    design: Design, design_path: Path, manifests_dir: Path, cache_root: Path, registry: Registry
+) -> tuple[ExampleReport, Fingerprint]:
+    """The demo's reports for these inputs: from the cache, or run now and cached."""
     inputs = fingerprint(design_path, manifests_dir)
     cache = cache_root / CACHE_DIR
     entry = cache / f"{inputs.key}.json"
     if entry.is_file():
         entry.touch()  # most recently used: the last to be evicted
-        return _load(entry.read_text(encoding="utf-8")), inputs
+        return _read(entry), inputs
     log.info("example report: running the demo account (inputs changed or no cache)")
-    result = run_demo(design, manifests_dir)
-    write_file(entry, _dump(result))
+    write_file(entry, _reports(run_demo(design, manifests_dir), registry))
     entries = sorted(cache.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[CACHE_ENTRIES:]:
         stale.unlink()
-    return result, inputs
-
-
-_T = {
-    "input": {"en": "Input", "ja": "入力"},
-    "digest": {"en": "SHA-256 or version", "ja": "SHA-256 またはバージョン"},
-    "design": {"en": "The design", "ja": "設計"},
-    "manifests": {"en": "The manifests ({n} files)", "ja": "マニフェスト（{n} ファイル）"},
-    "source": {"en": "The package's source", "ja": "パッケージのソース"},
-    "key": {"en": "Cache key (all of the above)", "ja": "キャッシュのキー（上のすべて）"},
-}
+    return _read(entry), inputs
 
 
 def provenance(inputs: Fingerprint, design_name: str, manifests_name: str, lang: str) -> str:
@@ -171,20 +154,30 @@ def provenance(inputs: Fingerprint, design_name: str, manifests_name: str, lang:
     def short(digest: str) -> str:
         return code(digest[:16])
 
+    design = tr(lang, "The design")
+    manifests = tr(lang, "The manifests ({n} files)", n=inputs.manifest_files)
+    source = tr(lang, "The package source")
     rows = [
-        [f"{_T['design'][lang]}: {code(design_name)}", short(inputs.design)],
-        [
-            f"{_T['manifests'][lang].format(n=inputs.manifest_files)}: {code(manifests_name)}",
-            short(inputs.manifests),
-        ],
-        [f"{_T['source'][lang]}: {code('eks_refarch')}", short(inputs.source)],
+        [f"{design}: {code(design_name)}", short(inputs.design)],
+        [f"{manifests}: {code(manifests_name)}", short(inputs.manifests)],
+        [f"{source}: {code('eks_refarch')}", short(inputs.source)],
         *([code(name), code(version)] for name, version in inputs.versions),
-        [_T["key"][lang], short(inputs.key)],
+        [tr(lang, "Cache key (all of the above)"), short(inputs.key)],
     ]
-    return table([_T["input"][lang], _T["digest"][lang]], rows)
+    return table([tr(lang, "Input"), tr(lang, "SHA-256 or version")], rows)
 
 
-def render(result: RunResult, registry: Registry, check_link: Callable[[str], str]) -> str:
-    """The report as part of a page: its title at level 2, each check id linked to its page."""
-    report = ReportContext(result=result, registry=registry, title=TITLE)
+def render(
+    example: ExampleReport, registry: Registry, lang: str, check_link: Callable[[str], str]
+) -> str:
+    """The report as part of a page in ``lang``: its title at level 2, each check id linked."""
+    findings = example.findings[lang]
+    judged = {f.check for f in findings}
+    report = Report(
+        findings=findings,
+        checks={spec.id: spec for spec in registry.checks() if spec.id in judged},
+        seconds=example.seconds,
+        lang=lang,
+        title=tr(lang, "Demo account and shipped manifests, as designed"),
+    )
     return render_markdown(report, heading_level=2, check_link=check_link)

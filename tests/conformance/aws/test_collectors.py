@@ -9,7 +9,8 @@ import pytest
 from moto import mock_aws
 
 from eks_refarch.conformance.aws import collectors
-from eks_refarch.conformance.aws.context import AwsContext, AwsOptions
+from eks_refarch.conformance.aws.context import AwsContext
+from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.registry import CollectorSpec

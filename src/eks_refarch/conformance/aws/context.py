@@ -26,7 +26,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
@@ -37,9 +37,8 @@ from botocore.config import Config
 from botocore.retries.standard import ThrottledRetryableChecker
 
 from eks_refarch.conformance.aws.outcomes import Absent, EndpointGap
+from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.facts import CollectionError
-
-RetryMode = Literal["standard", "adaptive"]
 
 READ_PREFIXES = ("Describe", "List", "Get")
 # Reads that hand out credentials or secret material. No check needs them, and a
@@ -106,20 +105,6 @@ UNANSWERED = (
 
 class ReadOnlyViolation(Exception):
     """A collector asked for an operation that is not a plain read. A bug, never allowed."""
-
-
-@dataclass(frozen=True)
-class AwsOptions:
-    """Where and how to read the account. Credentials come from the boto3 chain."""
-
-    region: str
-    profile: str | None = None
-    role_arn: str | None = None
-    endpoint_url: str | None = None
-    retry_mode: RetryMode = "standard"
-    max_attempts: int = 5
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
 
 
 @dataclass

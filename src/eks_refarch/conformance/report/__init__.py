@@ -1,20 +1,21 @@
-"""Reports of a conformance run: pure functions of a RunResult and the check registry.
+"""Reports of a conformance run: pure functions of a ``Report`` (plain data) to text.
 
-Each format renders to a string; writing it (atomically) is the caller's business.
+Each format renders to a string in the report's language; writing it is the caller's
+business (eks_refarch.output).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from eks_refarch.conformance.report.context import ReportContext
+from eks_refarch.conformance.report.data import Report
 from eks_refarch.conformance.report.json import render_json
 from eks_refarch.conformance.report.junit import render_junit
 from eks_refarch.conformance.report.markdown import render_markdown
 from eks_refarch.conformance.report.sarif import render_sarif
 from eks_refarch.conformance.report.text import render_text
 
-Renderer = Callable[[ReportContext], str]
+Renderer = Callable[[Report], str]
 
 RENDERERS: dict[str, Renderer] = {
     "text": render_text,
@@ -24,4 +25,4 @@ RENDERERS: dict[str, Renderer] = {
     "markdown": render_markdown,
 }
 
-__all__ = ["RENDERERS", "Renderer", "ReportContext"]
+__all__ = ["RENDERERS", "Renderer", "Report"]

@@ -5,26 +5,26 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from eks_refarch.conformance.model import Status
-from eks_refarch.conformance.report.context import ReportContext
+from eks_refarch.conformance.report.data import Report
 from eks_refarch.conformance.report.remediation import remediation_text
 
 
-def render_junit(report: ReportContext) -> str:
-    result = report.result
-    counts = result.summary()
-    suites = ET.Element("testsuites", name="refarch check", time=f"{result.seconds:.3f}")
+def render_junit(report: Report) -> str:
+    counts = report.summary()
+    suites = ET.Element("testsuites", name="refarch check", time=f"{report.seconds:.3f}")
     suite = ET.SubElement(
         suites,
         "testsuite",
         name="refarch check",
-        tests=str(len(result.findings)),
+        tests=str(len(report.findings)),
         failures=str(counts[Status.FAIL.value]),
         errors=str(counts[Status.ERROR.value]),
         skipped=str(counts[Status.SKIP.value]),
-        time=f"{result.seconds:.3f}",
+        time=f"{report.seconds:.3f}",
     )
-    for finding in result.findings:
+    for finding in report.findings:
         spec = report.spec(finding)
+        message = report.message(finding)
         case = ET.SubElement(
             suite,
             "testcase",
@@ -40,13 +40,13 @@ def render_junit(report: ReportContext) -> str:
         ):
             ET.SubElement(properties, "property", name=name, value=value)
         if finding.status is Status.FAIL:
-            element = ET.SubElement(case, "failure", message=finding.message, type="fail")
-            element.text = f"{finding.message}\n\n{remediation_text(spec)}"
+            element = ET.SubElement(case, "failure", message=message, type="fail")
+            element.text = f"{message}\n\n{remediation_text(spec, report.lang)}"
         elif finding.status is Status.ERROR:
-            element = ET.SubElement(case, "error", message=finding.message, type="could-not-verify")
-            element.text = finding.message
+            element = ET.SubElement(case, "error", message=message, type="could-not-verify")
+            element.text = message
         elif finding.status is Status.SKIP:
-            ET.SubElement(case, "skipped", message=finding.message)
+            ET.SubElement(case, "skipped", message=message)
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

@@ -14,7 +14,7 @@ from typing import Any
 
 from eks_refarch import __version__
 from eks_refarch.conformance.model import CheckSpec, Finding, Severity, Status
-from eks_refarch.conformance.report.context import ReportContext
+from eks_refarch.conformance.report.data import Report
 from eks_refarch.conformance.report.remediation import remediation_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,13 +34,14 @@ LEVEL = {
 }
 
 
-def _rule(spec: CheckSpec) -> dict[str, Any]:
-    help_text = remediation_text(spec)
+def _rule(spec: CheckSpec, lang: str) -> dict[str, Any]:
+    help_text = remediation_text(spec, lang)
+    text = spec.text(lang)
     return {
         "id": spec.id,
         "name": "".join(part.title() for part in spec.id.split("_")),
-        "shortDescription": {"text": spec.title},
-        "fullDescription": {"text": spec.rationale or spec.title},
+        "shortDescription": {"text": text.title},
+        "fullDescription": {"text": text.rationale or text.title},
         "help": {"text": help_text, "markdown": help_text.replace("\n", "  \n")},
         "helpUri": spec.references[0],
         "defaultConfiguration": {"level": LEVEL[spec.severity]},
@@ -53,13 +54,13 @@ def _rule(spec: CheckSpec) -> dict[str, Any]:
     }
 
 
-def _result(report: ReportContext, finding: Finding, index: int) -> dict[str, Any]:
+def _result(report: Report, finding: Finding, index: int) -> dict[str, Any]:
     spec = report.spec(finding)
     fingerprint = hashlib.sha256(f"{finding.check}\0{finding.resource}".encode()).hexdigest()
     result: dict[str, Any] = {
         "ruleId": finding.check,
         "ruleIndex": index,
-        "message": {"text": f"{finding.message} ({finding.resource})"},
+        "message": {"text": f"{report.message(finding)} ({finding.resource})"},
         "locations": [
             {
                 "physicalLocation": {
@@ -79,12 +80,12 @@ def _result(report: ReportContext, finding: Finding, index: int) -> dict[str, An
     return result
 
 
-def render_sarif(report: ReportContext) -> str:
-    specs = [report.registry.get(check_id) for check_id in report.check_ids()]
+def render_sarif(report: Report) -> str:
+    specs = [report.checks[check_id] for check_id in report.check_ids()]
     index = {spec.id: i for i, spec in enumerate(specs)}
     results = [
         _result(report, f, index[f.check])
-        for f in report.result.findings
+        for f in report.findings
         if f.status in (Status.FAIL, Status.ERROR)
     ]
     document = {
@@ -97,9 +98,10 @@ def render_sarif(report: ReportContext) -> str:
                         "name": "refarch",
                         "semanticVersion": __version__,
                         "informationUri": INFORMATION_URI,
-                        "rules": [_rule(spec) for spec in specs],
+                        "rules": [_rule(spec, report.lang) for spec in specs],
                     }
                 },
+                "language": report.lang,
                 "automationDetails": {"id": "refarch-check/"},
                 "columnKind": "unicodeCodePoints",
                 "results": results,

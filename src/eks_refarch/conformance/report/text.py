@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from eks_refarch.conformance.aws.context import CallStats
 from eks_refarch.conformance.model import Finding, Status
-from eks_refarch.conformance.report.context import STATUS_ORDER, ReportContext
+from eks_refarch.conformance.report.data import STATUS_ORDER, Report, severity_label, status_label
 from eks_refarch.conformance.report.remediation import remediation_text
+from eks_refarch.i18n import tr
+
+# One AWS operation's line in --stats: service, operation, calls, retries, seconds.
+StatsRow = tuple[str, str, int, int, float]
 
 STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.ERROR: "yellow", Status.SKIP: "dim"}
 WIDTH = 140
@@ -24,46 +28,49 @@ def _console(buffer: io.StringIO, color: bool) -> Console:
     )
 
 
-def render_text(report: ReportContext, *, color: bool = False) -> str:
+def render_text(report: Report, *, color: bool = False) -> str:
     """Failures, errors and skips in full, then how to fix each failing check; passes as
     one line per check, since a reader acts on what differs, not on what matches."""
     buffer = io.StringIO()
     console = _console(buffer, color)
+    lang = report.lang
     for status in STATUS_ORDER:
         findings = report.by_status(status)
         if not findings:
             continue
         table = Table(
-            title=f"{status.value} ({len(findings)})",
+            title=f"{status_label(status, lang)} ({len(findings)})",
             title_style=STYLE[status],
             title_justify="left",
             expand=True,
         )
-        table.add_column("check", style=STYLE[status], no_wrap=True)
-        table.add_column("severity")
+        table.add_column(tr(lang, "check"), style=STYLE[status], no_wrap=True)
+        table.add_column(tr(lang, "severity"))
         if status is Status.PASS:
-            table.add_column("resources", overflow="fold")
+            table.add_column(tr(lang, "resources"), overflow="fold")
             for check_id, passes in _grouped(findings).items():
-                table.add_row(check_id, passes[0].severity.value, _resources(passes))
+                severity = severity_label(passes[0].severity, lang)
+                table.add_row(check_id, severity, _resources(passes, lang))
         else:
-            table.add_column("resource", overflow="fold", max_width=50)
-            table.add_column("message", overflow="fold")
+            table.add_column(tr(lang, "resource"), overflow="fold", max_width=50)
+            table.add_column(tr(lang, "message"), overflow="fold")
             for f in findings:
-                table.add_row(f.check, f.severity.value, f.resource, f.message)
+                severity = severity_label(f.severity, lang)
+                table.add_row(f.check, severity, f.resource, report.message(f))
         console.print(table)
         console.print()
         if status is Status.FAIL:
             _print_fixes(console, report, findings)
-    summary = Table(title="summary", title_justify="left")
+    summary = Table(title=tr(lang, "summary"), title_justify="left")
     for status in Status:
-        summary.add_column(status.value, justify="right", style=STYLE[status])
-    summary.add_column("checks", justify="right")
-    summary.add_column("seconds", justify="right")
-    counts = report.result.summary()
+        summary.add_column(status_label(status, lang), justify="right", style=STYLE[status])
+    summary.add_column(tr(lang, "checks"), justify="right")
+    summary.add_column(tr(lang, "seconds"), justify="right")
+    counts = report.summary()
     summary.add_row(
         *(str(counts[s.value]) for s in Status),
         str(len(report.check_ids())),
-        f"{report.result.seconds:.2f}",
+        f"{report.seconds:.2f}",
     )
     console.print(summary)
     return buffer.getvalue()
@@ -76,38 +83,41 @@ def _grouped(findings: list[Finding]) -> dict[str, list[Finding]]:
     return groups
 
 
-def _resources(findings: list[Finding]) -> str:
+def _resources(findings: list[Finding], lang: str) -> str:
     if len(findings) == 1:
         return findings[0].resource
-    return f"{len(findings)} resources"
+    return tr(lang, "{count} resources", count=len(findings))
 
 
-def _print_fixes(console: Console, report: ReportContext, findings: list[Finding]) -> None:
+def _print_fixes(console: Console, report: Report, findings: list[Finding]) -> None:
     for check_id in _grouped(findings):
-        spec = report.registry.get(check_id)
+        spec = report.checks[check_id]
         body = Text()
-        body.append(spec.title + "\n", style="bold")
-        body.append(remediation_text(spec))
-        console.print(Panel(body, title=f"to fix {check_id}", title_align="left", expand=True))
+        body.append(report.text(spec).title + "\n", style="bold")
+        body.append(remediation_text(spec, report.lang))
+        title = tr(report.lang, "to fix {check}", check=check_id)
+        console.print(Panel(body, title=title, title_align="left", expand=True))
     console.print()
 
 
-def render_stats(stats: CallStats, wall_seconds: float, *, color: bool = False) -> str:
+def render_stats(
+    rows: Sequence[StatsRow], cache_hits: int, wall_seconds: float, *, color: bool = False
+) -> str:
     """The --stats table: each AWS operation's calls, retries and seconds, and the wall time."""
     buffer = io.StringIO()
     console = _console(buffer, color)
     table = Table(title="AWS API calls", title_justify="left", show_footer=True)
-    rows = stats.rows()
+    calls = sum(r[2] for r in rows)
     table.add_column("service", footer="total")
     table.add_column("operation", footer=f"{len(rows)} operations")
-    table.add_column("calls", justify="right", footer=str(stats.total_calls))
+    table.add_column("calls", justify="right", footer=str(calls))
     table.add_column("retries", justify="right", footer=str(sum(r[3] for r in rows)))
     table.add_column("seconds", justify="right", footer=f"{sum(r[4] for r in rows):.3f}")
-    for service, operation, calls, retries, seconds in rows:
-        table.add_row(service, operation, str(calls), str(retries), f"{seconds:.3f}")
+    for service, operation, count, retries, seconds in rows:
+        table.add_row(service, operation, str(count), str(retries), f"{seconds:.3f}")
     console.print(table)
     console.print(
-        f"wall time {wall_seconds:.2f} s; {stats.total_calls} API calls; "
-        f"{stats.cache_hits} repeated reads answered from the run's cache"
+        f"wall time {wall_seconds:.2f} s; {calls} API calls; "
+        f"{cache_hits} repeated reads answered from the run's cache"
     )
     return buffer.getvalue()
