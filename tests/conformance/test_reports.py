@@ -13,11 +13,14 @@ import pytest
 
 from eks_refarch.conformance.aws.context import CallStats
 from eks_refarch.conformance.builtin import load_builtin_checks
+from eks_refarch.conformance.cli import decision_lines
 from eks_refarch.conformance.model import Finding, Severity, Status
 from eks_refarch.conformance.report import RENDERERS, Report
 from eks_refarch.conformance.report.text import render_stats
 from eks_refarch.conformance.runner import RunResult
-from eks_refarch.i18n import joined, msg
+from eks_refarch.design import Design
+from eks_refarch.i18n import LANGUAGES, joined, msg
+from tests.helpers import REPO, SHIPPED_DESIGN
 
 REGISTRY = load_builtin_checks()
 FINDINGS = (
@@ -180,6 +183,24 @@ def test_junit_has_one_testcase_per_finding_with_its_outcome() -> None:
     assert [child.tag for child in passing] == ["properties"]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_sarif_is_valid_against_the_official_sarif_2_1_0_schema(lang: str) -> None:
+    schema = json.loads((REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    document = json.loads(RENDERERS["sarif"](dataclasses.replace(REPORT, lang=lang)))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert not errors, "\n".join(errors)
+    assert document["runs"][0]["results"]  # a document with no results would prove little
+
+
+def test_decision_lines_are_where_the_design_file_writes_each_decision(design: Design) -> None:
+    lines = decision_lines(SHIPPED_DESIGN, design)
+    text = SHIPPED_DESIGN.read_text(encoding="utf-8").splitlines()
+    assert set(lines) == {d.id for d in design.decisions}
+    for decision_id, line in lines.items():
+        assert text[line - 1].strip() == f"- id: {decision_id}", decision_id
+
+
 def test_sarif_holds_what_code_scanning_requires() -> None:
     document = json.loads(RENDERERS["sarif"](REPORT))
     jsonschema.validate(document, SARIF_REQUIRED)
@@ -214,6 +235,17 @@ def test_markdown_groups_by_check_and_shows_remediation_only_where_needed() -> N
     assert "**To fix:**" in by_check["eks_endpoint_private"]
     assert "**To fix:**" in by_check["vpc_flow_logs_enabled"]
     assert "**To fix:**" not in by_check["kms_key_rotation_enabled"]
+
+
+def test_markdown_escapes_pipes_and_newlines_so_a_message_stays_in_its_cell() -> None:
+    tricky = dataclasses.replace(
+        FINDINGS[0], resource="a|b", message="rule 1 | rule 2\nsecond line"
+    )
+    page = RENDERERS["markdown"](dataclasses.replace(REPORT, findings=(tricky,)))
+    row = next(line for line in page.splitlines() if "rule 1" in line)
+    assert row == "| **fail** | `a\\|b` | rule 1 \\| rule 2 second line |"
+    # Three cells: the escaped pipes do not split the row.
+    assert len(re.split(r"(?<!\\)\|", row)) == 5
 
 
 def test_text_puts_failures_first_and_ends_with_the_summary() -> None:

@@ -66,7 +66,7 @@ class Report:
 
     def check_ids(self) -> list[str]:
         """Every check with a finding, in id order."""
-        return sorted(self.checks)
+        return sorted({f.check for f in self.findings})
 
 
 def status_label(status: Status, lang: str) -> str:
