@@ -172,6 +172,12 @@ check = REGISTRY.check
 collector = REGISTRY.collector
 
 _loaded = False
+# They register nothing and import an extra's library as they load (the Kubernetes
+# client, testinfra, pytest): the catalog loads on the base install without them.
+_NEEDS_AN_EXTRA = frozenset(
+    f"eks_refarch.conformance.{name}"
+    for name in ("cluster.live", "nodes.configz", "nodes.hosts", "pytest_plugin")
+)
 
 
 def load_builtin_checks() -> Registry:
@@ -180,7 +186,8 @@ def load_builtin_checks() -> Registry:
     if not _loaded:
         package = importlib.import_module("eks_refarch.conformance")
         for module in pkgutil.walk_packages(package.__path__, prefix="eks_refarch.conformance."):
-            importlib.import_module(module.name)
+            if module.name not in _NEEDS_AN_EXTRA:
+                importlib.import_module(module.name)
         _loaded = True
     return REGISTRY
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from kubernetes.utils.quantity import parse_quantity
-
 from eks_refarch.conformance.cluster.facts import Container, Services, Workload, Workloads
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
@@ -171,7 +169,13 @@ def k8s_workloads_readiness_probe(facts: Facts, design: Design) -> Iterator[Resu
 
 
 def _same_quantity(a: str, b: str) -> bool:
-    """ "100m" and "0.1" are the same cpu request; the client's parser knows the suffixes."""
+    """ "100m" and "0.1" are the same cpu request; the client's parser knows the suffixes.
+
+    Imported here so that the check catalog loads without the 'cluster' extra; the
+    cluster sources require it before any cluster rule runs.
+    """
+    from kubernetes.utils.quantity import parse_quantity
+
     same: bool = parse_quantity(a) == parse_quantity(b)  # type: ignore[no-untyped-call]
     return same
 
