@@ -1,6 +1,6 @@
 # Two commands matter on a fresh Debian/Ubuntu machine: `make serve` and `make test`.
-# Both set up what they need first (Debian packages, .venv, node_modules); a second
-# run skips what is already in place.
+# Both set up what they need first (Debian packages, .venv from the hashed lock
+# requirements/dev.txt, node_modules); a second run skips what is already in place.
 
 SHELL := /bin/bash
 VENV := .venv
@@ -18,7 +18,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: ## Install Debian packages, .venv and node tools (skips what is in place)
+setup: ## Install Debian packages, .venv (requirements/dev.txt) and node tools; skips what is in place
 	@scripts/bootstrap.sh
 
 serve: setup ## Build the site and serve it at http://127.0.0.1:8000
@@ -32,9 +32,10 @@ diagrams: setup ## Render every diagram (SVG and PNG, en and ja) into build/diag
 
 test: setup lint typecheck validate unit ## Run every test: lint, types, the design, the test suite
 
-lint: setup ## ruff check and ruff format --check
+lint: setup ## ruff check, ruff format --check, and deptry (every import declared)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/deptry .
 
 typecheck: setup ## mypy on the package
 	$(BIN)/mypy
@@ -57,10 +58,8 @@ demo: setup ## Check the design's own account in an embedded emulator (DRIFT=nam
 check: setup ## Check your AWS account against the design (CHECK_ARGS="--profile p ...")
 	$(BIN)/refarch check $(CHECK_ARGS)
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
-	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra docs --extra dev --strip-extras --no-header \
-	  --allow-unsafe -o requirements.lock pyproject.toml
+lock: setup ## Re-resolve the hashed locks in requirements/ from pyproject.toml (needs PyPI)
+	@scripts/lock.sh
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf site build .pytest_cache .mypy_cache .ruff_cache .cache

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Puts in place everything `make serve` and `make test` need, and skips what is already
-# there: Debian packages, the Python virtual environment (.venv) from requirements.lock,
-# and the Node tools (node_modules) from package-lock.json.
+# there: Debian packages, the Python virtual environment (.venv) from the hashed lock
+# requirements/dev.txt (every extra and the test tools; `make lock` writes it), and the
+# Node tools (node_modules) from package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,13 +36,18 @@ fi
   exit 1
 }
 
-lock_hash=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+# The venv is made afresh (--clear: nothing left over from an older lock) whenever the
+# lock or pyproject.toml changes. Every download is checked against the lock's hashes;
+# the project itself, which has no hash, goes in last without dependencies, built by the
+# setuptools the lock pinned (--no-build-isolation: no unhashed download for the build).
+LOCK=requirements/dev.txt
+lock_hash=$(cat "$LOCK" pyproject.toml | sha256sum | cut -d' ' -f1)
 if [[ ! -x .venv/bin/python || "$(cat .venv/.lock-hash 2>/dev/null)" != "$lock_hash" ]]; then
-  echo "bootstrap: creating .venv from requirements.lock"
-  "$PYTHON" -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  echo "bootstrap: creating .venv from $LOCK"
+  "$PYTHON" -m venv --clear .venv
+  pip=(.venv/bin/python -m pip --quiet --disable-pip-version-check)
+  "${pip[@]}" install --require-hashes -r "$LOCK"
+  "${pip[@]}" install --no-deps --no-build-isolation -e .
   echo "$lock_hash" > .venv/.lock-hash
 fi
 

@@ -111,6 +111,22 @@ def iam_user(iam: Any, name: str, document: str) -> tuple[str, str]:
     return key["AccessKeyId"], key["SecretAccessKey"]
 
 
+def run_with_dummy_aws(command: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """``command`` as a process with dummy AWS keys and no AWS profile or config files, so
+    nothing it does can reach a real account with this machine's credentials."""
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "dummy-test-key",
+        "AWS_SECRET_ACCESS_KEY": "dummy-test-key",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }
+    env.pop("AWS_PROFILE", None)
+    return subprocess.run(
+        command, capture_output=True, text=True, cwd=cwd, env=env, timeout=300, check=False
+    )
+
+
 def pytest_checks(
     *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

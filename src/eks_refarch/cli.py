@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
+from typing import NamedTuple
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from eks_refarch import __version__
-from eks_refarch.conformance.cli import check
-from eks_refarch.demo.cli import demo
-from eks_refarch.design.cli import design
+from eks_refarch import __version__, extras
 from eks_refarch.errors import (
     EXIT_CODES_HELP,
     EXIT_INTERNAL,
@@ -21,12 +20,59 @@ from eks_refarch.errors import (
     EXIT_USAGE,
     UserInputError,
 )
-from eks_refarch.manifests.cli import manifests
-from eks_refarch.policy import policy
-from eks_refarch.rendering.cli import diagrams
+
+
+class Subcommand(NamedTuple):
+    target: str  # module:attribute of the click command
+    extra: str | None  # the extra its module needs at import time; None: the base install
+
+
+SUBCOMMANDS = {
+    "check": Subcommand("eks_refarch.conformance.cli:check", None),
+    "demo": Subcommand("eks_refarch.demo.cli:demo", "demo"),
+    "design": Subcommand("eks_refarch.design.cli:design", None),
+    "diagrams": Subcommand("eks_refarch.rendering.cli:diagrams", "diagrams"),
+    "manifests": Subcommand("eks_refarch.manifests.cli:manifests", None),
+    "policy": Subcommand("eks_refarch.policy:policy", None),
+}
+
+
+class Commands(click.Group):
+    """Imports a subcommand's module only when the command is listed or run, so that a
+    command whose extra is not installed is listed with the extra to install, and says
+    so when run, while every other command works."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = SUBCOMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        if spec.extra is not None and not extras.installed(spec.extra):
+            return _needs_extra(cmd_name, spec.extra)
+        module, _, attribute = spec.target.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+def _needs_extra(name: str, extra: str) -> click.Command:
+    """Stands in for a command whose extra is missing: whatever follows, it says which."""
+
+    def stop() -> None:
+        raise extras.MissingExtra(extra, f"refarch {name}")
+
+    return click.Command(
+        name,
+        callback=stop,
+        help=f"Needs the '{extra}' extra: {extras.install_hint(extra)}",
+        add_help_option=False,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
 
 
 @click.group(
+    cls=Commands,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXIT_CODES_HELP,
 )
@@ -37,14 +83,6 @@ def app() -> None:
     One design model, architecture.yaml, drives the site's pages, the diagrams and the
     conformance checks, so the three cannot drift apart.
     """
-
-
-app.add_command(design)
-app.add_command(diagrams)
-app.add_command(manifests)
-app.add_command(check)
-app.add_command(demo)
-app.add_command(policy)
 
 
 def main(argv: list[str] | None = None) -> None:

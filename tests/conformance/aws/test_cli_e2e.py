@@ -4,7 +4,6 @@ in its own process on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
 from eks_refarch.demo.server import reset
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from tests.helpers import REPO, pytest_checks, serving
+from tests.helpers import REPO, pytest_checks, run_with_dummy_aws, serving
 
 BIN = Path(sys.executable).parent
 # The checks an AWS-only run evaluates; cross-layer checks also need the cluster.
@@ -39,23 +38,7 @@ def server() -> Iterator[str]:
 
 
 def refarch(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "e2e-test",
-        "AWS_SECRET_ACCESS_KEY": "e2e-test",
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    }
-    env.pop("AWS_PROFILE", None)
-    return subprocess.run(
-        [str(BIN / "refarch"), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    return run_with_dummy_aws([str(BIN / "refarch"), *args], cwd=cwd)
 
 
 @pytest.fixture(scope="module")

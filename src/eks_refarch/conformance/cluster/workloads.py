@@ -148,7 +148,8 @@ def k8s_workloads_readiness_probe(facts: Facts, design: Design) -> Iterator[Resu
 def _same_quantity(a: str, b: str) -> bool:
     """ "100m" and "0.1" are the same cpu request; the client's parser knows the suffixes.
 
-    Imported here, not at the top: loading the check catalog must not import the client.
+    Imported here so that the check catalog loads without the 'cluster' extra; the
+    cluster sources require it before any cluster rule runs.
     """
     from kubernetes.utils.quantity import parse_quantity
 

@@ -7,13 +7,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import testinfra
-
-from eks_refarch.conformance.cluster.live import live_source
-from eks_refarch.conformance.nodes.configz import ConfigzNodes
 from eks_refarch.conformance.nodes.facts import NodeSource
-from eks_refarch.conformance.nodes.hosts import TestinfraNodes
 from eks_refarch.design import Design
+from eks_refarch.extras import require
 
 # pytest-testinfra's connection options (their dest names), passed on to get_host; a
 # host URL's own query parameters (?ssh_config=...) take precedence over them.
@@ -30,6 +26,15 @@ def build_nodes(params: Mapping[str, Any], design: Design) -> NodeSource:
     """SSH (testinfra) when hosts are given; otherwise, with a kubeconfig, the API server."""
     hosts = params.get("hosts")
     if hosts:
+        require("nodes", "refarch check --hosts")
+        import testinfra
+
+        from eks_refarch.conformance.nodes.hosts import TestinfraNodes
+
         options = {name: params[name] for name in TESTINFRA_OPTIONS if params.get(name)}
         return TestinfraNodes(host_urls(hosts), partial(testinfra.get_host, **options))
+    require("cluster", "refarch check --kubeconfig")
+    from eks_refarch.conformance.cluster.live import live_source
+    from eks_refarch.conformance.nodes.configz import ConfigzNodes
+
     return ConfigzNodes(live_source(Path(params["kubeconfig"]), params.get("context")))
