@@ -24,6 +24,7 @@ from eks_refarch.errors import (
 from eks_refarch.manifests.cli import manifests
 from eks_refarch.policy import policy
 from eks_refarch.rendering.cli import diagrams
+from eks_refarch.terraform.cli import terraform
 
 
 @click.group(
@@ -42,6 +43,7 @@ def app() -> None:
 app.add_command(design)
 app.add_command(diagrams)
 app.add_command(manifests)
+app.add_command(terraform)
 app.add_command(check)
 app.add_command(demo)
 app.add_command(policy)

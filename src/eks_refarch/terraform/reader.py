@@ -274,8 +274,7 @@ class Body:
         """The nested blocks of one type, dynamic blocks expanded."""
         found = []
         for block_type, node in self._blocks:
-            labels = [_name(c) for c in _children(node)[1:] if not isinstance(c, Token)]
-            labels = [lbl for lbl in labels if lbl and lbl != "{"]
+            labels = _labels(node)
             inner = f"{self.address}.{kind}"
             if block_type == kind:
                 found.append(Body(self.module, inner, node, self.scope))
@@ -302,6 +301,14 @@ class Body:
     def block(self, kind: str) -> Body | None:
         found = self.blocks(kind)
         return found[0] if found else None
+
+
+def _labels(node: Tree) -> list[str]:
+    return [
+        _name(c)
+        for c in _children(node)[1:]
+        if isinstance(c, Tree) and c.data in ("string", "identifier")
+    ]
 
 
 def _body_of(tree: Tree) -> Tree:
