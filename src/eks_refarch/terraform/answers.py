@@ -413,10 +413,10 @@ def _security_groups(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:
             "IpPermissions": [_permission("-1", None, None, groups=[sg])],
         }
     for rule in stack.all("aws_vpc_security_group_ingress_rule"):
-        group = groups.get(rule.get("security_group_id"))
-        if group is None:
+        found = groups.get(rule.get("security_group_id"))
+        if found is None:
             continue
-        group["IpPermissions"].append(
+        found["IpPermissions"].append(
             _permission(
                 rule.get("ip_protocol"),
                 rule.get("from_port"),
@@ -427,15 +427,15 @@ def _security_groups(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:
             )
         )
     for rule in stack.all("aws_security_group_rule"):
-        group = groups.get(rule.get("security_group_id"))
-        if group is None or rule.get("type") != "ingress":
+        target = groups.get(rule.get("security_group_id"))
+        if target is None or rule.get("type") != "ingress":
             continue
         sources = (
             [rule.get("source_security_group_id")] if rule.get("source_security_group_id") else []
         )
         if rule.get("self"):
             sources.append(rule.get("security_group_id"))
-        group["IpPermissions"].append(
+        target["IpPermissions"].append(
             _permission(
                 rule.get("protocol"),
                 rule.get("from_port"),
@@ -662,7 +662,7 @@ def _lb_type(lb: Instance) -> Any:
 
 def _lb_subnets(lb: Instance) -> list[Any]:
     mapped = [m.get("subnet_id") for m in lb.blocks("subnet_mapping")]
-    return _list(lb.get("subnets")) + mapped
+    return [*_list(lb.get("subnets")), *mapped]
 
 
 def _load_balancers(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:

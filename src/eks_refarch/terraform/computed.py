@@ -158,19 +158,12 @@ def _kms_alias(instance: Instance) -> dict[str, Any]:
 def _eks_cluster(instance: Instance) -> dict[str, Any]:
     name = _name(instance)
     region = region_of(instance)
+    hexid = digest(instance.address, 32).upper()
     return {
         "id": name,
         "arn": _arn(instance, "eks", f"cluster/{name}"),
-        "endpoint": f"https://{digest(instance.address, 32).upper()}.gr7.{region}.eks.amazonaws.com",
-        "identity": [
-            {
-                "oidc": [
-                    {
-                        "issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{digest(instance.address, 32).upper()}"
-                    }
-                ]
-            }
-        ],
+        "endpoint": f"https://{hexid}.gr7.{region}.eks.amazonaws.com",
+        "identity": [{"oidc": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{hexid}"}]}],
         "vpc_config": [
             {
                 "cluster_security_group_id": f"sg-{digest(instance.address + '#cluster-sg')}",

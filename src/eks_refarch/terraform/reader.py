@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,7 @@ class Declaration:
     mode: str  # "resource" or "data"
     type: str
     name: str
-    body: Tree
+    body: Tree[Token]
     source: Source
 
     @property
@@ -75,7 +75,7 @@ class Declaration:
         return f"{prefix}{self.type}.{self.name}"
 
 
-def _children(tree: Tree) -> list[Any]:
+def _children(tree: Tree[Token]) -> list[Any]:
     """A node's children without the newlines and comments between them."""
     return [
         c
@@ -85,7 +85,7 @@ def _children(tree: Tree) -> list[Any]:
     ]
 
 
-def _trees(tree: Tree) -> list[Tree]:
+def _trees(tree: Tree[Token]) -> list[Tree[Token]]:
     return [c for c in _children(tree) if isinstance(c, Tree)]
 
 
@@ -98,7 +98,7 @@ def _name(node: Any) -> str:
     return str(_children(node)[0]) if node.data != "identifier" else str(node.children[0])
 
 
-def _line(tree: Tree) -> int:
+def _line(tree: Tree[Token]) -> int:
     for token in tree.scan_values(lambda v: isinstance(v, Token)):
         if token.line is not None:
             return int(token.line)
@@ -128,11 +128,11 @@ class Module:
     """One root module: its declarations, and the values its variables resolve to."""
 
     directory: Path
-    variables: dict[str, Tree | None] = field(default_factory=dict)  # name -> default
+    variables: dict[str, Tree[Token] | None] = field(default_factory=dict)  # name -> default
     values: dict[str, Any] = field(default_factory=dict)  # name -> given value
-    locals: dict[str, Tree] = field(default_factory=dict)
+    locals: dict[str, Tree[Token]] = field(default_factory=dict)
     declarations: dict[str, Declaration] = field(default_factory=dict)  # address -> decl
-    providers: dict[str, Tree] = field(default_factory=dict)
+    providers: dict[str, Tree[Token]] = field(default_factory=dict)
     computed: Callable[[Instance], Mapping[str, Any]] = field(default=lambda _: {})
     _locals_done: dict[str, Any] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
@@ -239,13 +239,15 @@ class Unresolved(Exception):
 class Body:
     """A configuration body (a resource's, a nested block's), evaluated lazily in a scope."""
 
-    def __init__(self, module: Module, address: str, tree: Tree, scope: dict[str, Any]) -> None:
+    def __init__(
+        self, module: Module, address: str, tree: Tree[Token], scope: dict[str, Any]
+    ) -> None:
         self.module = module
         self.address = address
         self.tree = tree
         self.scope = scope
-        self._attributes: dict[str, Tree] = {}
-        self._blocks: list[tuple[str, Tree]] = []
+        self._attributes: dict[str, Tree[Token]] = {}
+        self._blocks: list[tuple[str, Tree[Token]]] = []
         for node in _trees(_body_of(tree)):
             if node.data == "attribute":
                 name_node, *_, value = _children(node)
@@ -257,7 +259,7 @@ class Body:
     def has(self, name: str) -> bool:
         return name in self._attributes
 
-    def tree_of(self, name: str) -> Tree:
+    def tree_of(self, name: str) -> Tree[Token]:
         return self._attributes[name]
 
     def get(self, name: str) -> Any:
@@ -282,7 +284,7 @@ class Body:
                 found.extend(self._dynamic(kind, node, inner))
         return found
 
-    def _dynamic(self, kind: str, node: Tree, address: str) -> list[Body]:
+    def _dynamic(self, kind: str, node: Tree[Token], address: str) -> list[Body]:
         spec = Body(self.module, address, node, self.scope)
         items = spec.get("for_each")
         if isinstance(items, Unknown):
@@ -303,7 +305,7 @@ class Body:
         return found[0] if found else None
 
 
-def _labels(node: Tree) -> list[str]:
+def _labels(node: Tree[Token]) -> list[str]:
     return [
         _name(c)
         for c in _children(node)[1:]
@@ -311,7 +313,7 @@ def _labels(node: Tree) -> list[str]:
     ]
 
 
-def _body_of(tree: Tree) -> Tree:
+def _body_of(tree: Tree[Token]) -> Tree[Token]:
     if tree.data == "body":
         return tree
     return next(c for c in _trees(tree) if c.data == "body")
@@ -478,7 +480,7 @@ class Evaluator:
             return self.eval(_children(_trees(_trees(tree)[0])[0])[-1])
         return body.replace("$${", "${")
 
-    def _object(self, elements: list[Tree]) -> Any:
+    def _object(self, elements: list[Tree[Token]]) -> Any:
         result: dict[str, Any] = {}
         for element in elements:
             key_node, *_, value_node = _children(element)
@@ -494,13 +496,13 @@ class Evaluator:
             result[str(key)] = self.eval(value_node)
         return _combine_dict(result)
 
-    def _index_key(self, node: Tree) -> Any:
+    def _index_key(self, node: Tree[Token]) -> Any:
         kids = _children(node)
         if node.data == "short_index":
             return int(str(kids[-1]))
         return self.eval(next(k for k in kids if isinstance(k, Tree)))
 
-    def _splat(self, base: Any, node: Tree) -> Any:
+    def _splat(self, base: Any, node: Tree[Token]) -> Any:
         if isinstance(base, Unknown):
             return base
         items = base if isinstance(base, list) else [] if base is None else [base]
@@ -821,7 +823,7 @@ def read_module(
     return module
 
 
-def _parse(path: Path) -> Tree:
+def _parse(path: Path) -> Tree[Token]:
     try:
         tree = hcl2.parses_to_tree(path.read_text(encoding="utf-8"))
     except (LarkError, UnicodeDecodeError) as exc:
@@ -838,7 +840,7 @@ def _problem(path: Path, line: int | None, expected: str) -> Problem:
     return Problem(path, line, (), f"expected {expected}")
 
 
-def _declare(module: Module, path: Path, node: Tree) -> None:
+def _declare(module: Module, path: Path, node: Tree[Token]) -> None:
     kids = _children(node)
     kind = _name(kids[0])
     labels = [
@@ -870,9 +872,3 @@ def _declare(module: Module, path: Path, node: Tree) -> None:
                 module.locals[_name(name_node)] = value
     elif kind == "provider" and labels:
         module.providers.setdefault(labels[0], node)
-
-
-def walk_blocks(module: Module) -> Iterator[tuple[Declaration, Tree]]:
-    """Every resource and data block with its parsed node (for the argument test)."""
-    for declaration in module.declarations.values():
-        yield declaration, declaration.body

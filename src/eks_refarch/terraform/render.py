@@ -552,6 +552,9 @@ def _network() -> Iterable[Item]:
     yield _resource(
         "aws_vpc",
         "main",
+        _skip(
+            "CKV2_AWS_12", "nothing uses the default security group: each resource names its own"
+        ),
         *attrs(
             cidr_block=R("var.network.vpc_cidr"),
             enable_dns_support=True,
@@ -922,6 +925,10 @@ def _edge() -> Iterable[Item]:
     yield _resource(
         "aws_lb",
         "edge",
+        _skip(
+            "CKV2_AWS_76",
+            "its web ACL has the Log4j rule group through var.waf.managed_rule_groups",
+        ),
         *attrs(
             name=R("var.alb.name"),
             load_balancer_type="application",
@@ -976,6 +983,7 @@ def _edge() -> Iterable[Item]:
     yield _resource(
         "aws_acm_certificate",
         "edge",
+        _skip("CKV2_AWS_71", "the design names the wildcard for the shop's subdomains"),
         *attrs(
             domain_name=R("var.certificate.domain"),
             subject_alternative_names=R("var.certificate.subject_alternative_names"),
@@ -1047,6 +1055,10 @@ def _edge() -> Iterable[Item]:
         _skip(
             "CKV2_AWS_31",
             "the ALB's access logs record every request, blocked ones included",
+        ),
+        _skip(
+            "CKV_AWS_192",
+            "AWSManagedRulesKnownBadInputsRuleSet (Log4j) comes from var.waf.managed_rule_groups",
         ),
         *attrs(name=R("var.waf.name"), scope="REGIONAL"),
         BLANK,
@@ -1405,6 +1417,7 @@ def _eks() -> Iterable[Item]:
     yield _resource(
         "aws_autoscaling_attachment",
         "gateway",
+        _skip("CKV2_AWS_15", "EKS replaces unhealthy nodes of its managed node group itself"),
         Attr(
             "for_each",
             R(
@@ -1544,6 +1557,10 @@ def _data() -> Iterable[Item]:
     yield _resource(
         "aws_elasticache_replication_group",
         "this",
+        _skip(
+            "CKV_AWS_31",
+            "only the node security group reaches the cache; an AUTH token would sit in state",
+        ),
         Attr("for_each", R("var.caches")),
         BLANK,
         *attrs(
@@ -1564,7 +1581,12 @@ def _data() -> Iterable[Item]:
         ),
     )
     yield BLANK
-    yield from _buckets("this", "var.buckets", "each.value.block_public_access")
+    yield from _buckets(
+        "this",
+        "var.buckets",
+        "each.value.block_public_access",
+        "SSE-S3: ALB access logs accept no other, and the assets are public images",
+    )
     yield BLANK
     yield Comment("The Elastic Load Balancing account of the region writes the ALB's access logs.")
     yield _resource(
@@ -1606,11 +1628,12 @@ def _data() -> Iterable[Item]:
     )
 
 
-def _buckets(name: str, for_each: str, block_public: str) -> Iterable[Item]:
+def _buckets(name: str, for_each: str, block_public: str, sse_s3: str) -> Iterable[Item]:
     """A bucket set: the buckets, their public access block, versioning and encryption."""
     yield _resource(
         "aws_s3_bucket",
         name,
+        _skip("CKV_AWS_145", sse_s3),
         _skip("CKV_AWS_18", "access logs of log buckets would only log the logging"),
         _skip("CKV_AWS_144", "one region by design; no cross-region replication"),
         _skip("CKV2_AWS_61", "retention is each team's decision, set outside this module"),
@@ -1650,7 +1673,6 @@ def _buckets(name: str, for_each: str, block_public: str) -> Iterable[Item]:
     yield _resource(
         "aws_s3_bucket_server_side_encryption_configuration",
         name,
-        _skip("CKV_AWS_145", "ALB access logs can only be written with SSE-S3"),
         Attr("for_each", R(for_each)),
         BLANK,
         Attr("bucket", R(f"aws_s3_bucket.{name}[each.key].id")),
@@ -1729,7 +1751,12 @@ def _audit() -> Iterable[Item]:
         *attrs(name=R("var.audit.kms_alias"), target_key_id=R("aws_kms_key.audit.key_id")),
     )
     yield BLANK
-    yield from _buckets("audit", "toset([var.audit.bucket])", "true")
+    yield from _buckets(
+        "audit",
+        "toset([var.audit.bucket])",
+        "true",
+        "CloudTrail encrypts each log file with aws_kms_key.audit before writing it",
+    )
     yield BLANK
     yield _resource(
         "aws_s3_bucket_policy",
