@@ -41,6 +41,7 @@ resource "aws_kms_alias" "audit" {
 }
 
 resource "aws_s3_bucket" "audit" {
+  # checkov:skip=CKV_AWS_145:CloudTrail encrypts each log file with aws_kms_key.audit before writing it
   # checkov:skip=CKV_AWS_18:access logs of log buckets would only log the logging
   # checkov:skip=CKV_AWS_144:one region by design; no cross-region replication
   # checkov:skip=CKV2_AWS_61:retention is each team's decision, set outside this module
@@ -71,7 +72,6 @@ resource "aws_s3_bucket_versioning" "audit" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "audit" {
-  # checkov:skip=CKV_AWS_145:ALB access logs can only be written with SSE-S3
   for_each = toset([var.audit.bucket])
 
   bucket = aws_s3_bucket.audit[each.key].id

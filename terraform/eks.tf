@@ -195,6 +195,7 @@ resource "aws_eks_node_group" "this" {
 
 # Registers every node the group launches as a target of the gateway's target group.
 resource "aws_autoscaling_attachment" "gateway" {
+  # checkov:skip=CKV2_AWS_15:EKS replaces unhealthy nodes of its managed node group itself
   for_each = { for name, group in var.node_groups : name => group if group.attach_to_target_group }
 
   autoscaling_group_name = aws_eks_node_group.this[each.key].resources[0].autoscaling_groups[0].name

@@ -41,47 +41,47 @@ variable "network" {
     vpc_cidr           = "10.20.0.0/16"
     availability_zones = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
     subnets = {
-      public-ap-northeast-1a = {
+      "public-ap-northeast-1a" = {
         tier = "public"
         az   = "ap-northeast-1a"
         cidr = "10.20.0.0/24"
       }
-      public-ap-northeast-1c = {
+      "public-ap-northeast-1c" = {
         tier = "public"
         az   = "ap-northeast-1c"
         cidr = "10.20.1.0/24"
       }
-      public-ap-northeast-1d = {
+      "public-ap-northeast-1d" = {
         tier = "public"
         az   = "ap-northeast-1d"
         cidr = "10.20.2.0/24"
       }
-      private-app-ap-northeast-1a = {
+      "private-app-ap-northeast-1a" = {
         tier = "private-app"
         az   = "ap-northeast-1a"
         cidr = "10.20.16.0/20"
       }
-      private-app-ap-northeast-1c = {
+      "private-app-ap-northeast-1c" = {
         tier = "private-app"
         az   = "ap-northeast-1c"
         cidr = "10.20.32.0/20"
       }
-      private-app-ap-northeast-1d = {
+      "private-app-ap-northeast-1d" = {
         tier = "private-app"
         az   = "ap-northeast-1d"
         cidr = "10.20.48.0/20"
       }
-      private-data-ap-northeast-1a = {
+      "private-data-ap-northeast-1a" = {
         tier = "private-data"
         az   = "ap-northeast-1a"
         cidr = "10.20.64.0/24"
       }
-      private-data-ap-northeast-1c = {
+      "private-data-ap-northeast-1c" = {
         tier = "private-data"
         az   = "ap-northeast-1c"
         cidr = "10.20.65.0/24"
       }
-      private-data-ap-northeast-1d = {
+      "private-data-ap-northeast-1d" = {
         tier = "private-data"
         az   = "ap-northeast-1d"
         cidr = "10.20.66.0/24"
@@ -295,7 +295,7 @@ variable "databases" {
     deletion_protection = bool
   }))
   default = {
-    catalog-db = {
+    "catalog-db" = {
       engine              = "aurora-postgresql"
       subnet_tier         = "private-data"
       kms_key             = "alias/sakura-shop-data"
@@ -303,7 +303,7 @@ variable "databases" {
       publicly_accessible = false
       deletion_protection = true
     }
-    orders-db = {
+    "orders-db" = {
       engine              = "aurora-postgresql"
       subnet_tier         = "private-data"
       kms_key             = "alias/sakura-shop-data"
@@ -323,7 +323,7 @@ variable "caches" {
     at_rest_encryption = bool
   }))
   default = {
-    cart-cache = {
+    "cart-cache" = {
       engine             = "valkey"
       subnet_tier        = "private-data"
       transit_encryption = true
@@ -339,11 +339,11 @@ variable "buckets" {
     block_public_access = bool
   }))
   default = {
-    sakura-shop-alb-access-logs = {
+    "sakura-shop-alb-access-logs" = {
       purpose             = "ALB access logs."
       block_public_access = true
     }
-    sakura-shop-assets = {
+    "sakura-shop-assets" = {
       purpose             = "Product images served by the storefront."
       block_public_access = true
     }
