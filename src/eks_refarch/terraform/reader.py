@@ -872,3 +872,9 @@ def _declare(module: Module, path: Path, node: Tree[Token]) -> None:
                 module.locals[_name(name_node)] = value
     elif kind == "provider" and labels:
         module.providers.setdefault(labels[0], node)
+
+
+def evaluate(module: Module, expression: str) -> Any:
+    """The value of one expression written as text, such as ``var.alb.ssl_policy``."""
+    tree = _body_of(hcl2.parses_to_tree(f"x = {expression}\n"))
+    return Evaluator(module, {}).eval(_children(_trees(tree)[0])[-1])
