@@ -52,7 +52,7 @@ class Stack:
             try:
                 found += self.module.instances(declaration)
             except Unresolved as exc:
-                raise _unresolved(exc.unknown) from None
+                raise unresolved(exc.unknown) from None
         return found
 
     def region(self, instance: Instance) -> str:
@@ -81,14 +81,14 @@ class Stack:
         return next((r for r in self.all(rtype) if r.get("bucket") == name), None)
 
 
-def _unresolved(unknown: Unknown) -> CollectionError:
+def unresolved(unknown: Unknown) -> CollectionError:
     return CollectionError(unknown.where or "the Terraform module", NEEDS_STATIC, unknown.reason)
 
 
 def resolved(value: Any) -> Any:
     """The response, with every Unknown inside turned into an error naming it."""
     if isinstance(value, Unknown):
-        raise _unresolved(value)
+        raise unresolved(value)
     if isinstance(value, Mapping):
         return {k: resolved(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -1051,7 +1051,7 @@ def _record_sets(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:
             continue
         name = record.get("name")
         if isinstance(name, Unknown):
-            raise _unresolved(name)
+            raise unresolved(name)
         name = str(name).rstrip(".")
         if name != apex and not name.endswith("." + apex):
             name = f"{name}.{apex}"

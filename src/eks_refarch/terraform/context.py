@@ -12,9 +12,9 @@ from typing import Any
 
 from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.facts import CollectionError
-from eks_refarch.terraform.answers import ANSWERS, Stack, resolved
+from eks_refarch.terraform.answers import ANSWERS, Stack, resolved, unresolved
 from eks_refarch.terraform.computed import computed
-from eks_refarch.terraform.reader import Module, read_module
+from eks_refarch.terraform.reader import Module, Unresolved, read_module
 
 
 class TerraformContext:
@@ -47,9 +47,11 @@ class TerraformContext:
                 "refarch does not derive this call from a Terraform module yet",
             )
         self.calls.append((service, method))
-        result: dict[str, Any] = resolved(
-            answer.handler(self.stack, {**params, "__absent__": absent})
-        )
+        try:
+            response = answer.handler(self.stack, {**params, "__absent__": absent})
+        except Unresolved as exc:  # a dynamic block over a collection that is not static
+            raise unresolved(exc.unknown) from None
+        result: dict[str, Any] = resolved(response)
         return result
 
     def paginate(

@@ -352,7 +352,9 @@ class Instance(Body):
             return merged
         if extra is not None:
             return extra
-        return None
+        # An attribute AWS computes that computed.py does not model: still a value known
+        # after apply, distinct per resource, never None.
+        return Computed(f"{self.address}.{name}")
 
 
 class BlockValue:
