@@ -51,6 +51,16 @@ if [[ ! -x .venv/bin/python || "$(cat .venv/.lock-hash 2>/dev/null)" != "$lock_h
   echo "$lock_hash" > .venv/.lock-hash
 fi
 
+# checkov scans terraform/ in the tests. It pins packaging<24, which pytest 9 cannot share,
+# so it gets a venv of its own from requirements/checkov.txt.
+checkov_hash=$(sha256sum requirements/checkov.txt | cut -d' ' -f1)
+if [[ ! -x .venv-checkov/bin/checkov || "$(cat .venv-checkov/.lock-hash 2>/dev/null)" != "$checkov_hash" ]]; then
+  echo "bootstrap: creating .venv-checkov from requirements/checkov.txt"
+  "$PYTHON" -m venv --clear .venv-checkov
+  .venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/checkov.txt
+  echo "$checkov_hash" > .venv-checkov/.lock-hash
+fi
+
 node_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$node_hash" ]]; then
   echo "bootstrap: installing Node tools from package-lock.json"

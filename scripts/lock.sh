@@ -30,3 +30,9 @@ lock requirements/dev.txt --extra dev
 lock requirements/full.txt --extra all -c requirements/dev.txt
 # The base install: `refarch design`, `refarch check` against AWS, `refarch policy`.
 lock requirements/base.txt -c requirements/dev.txt
+# checkov, for the Terraform tests: its own venv (.venv-checkov), since it pins
+# packaging<24 and pytest 9 needs packaging>=24.
+"$UV" pip compile --quiet --no-config --python-version 3.11 --generate-hashes \
+  --annotation-style line --custom-compile-command "make lock" \
+  -o requirements/checkov.txt requirements/checkov.in
+echo "locked requirements/checkov.txt"

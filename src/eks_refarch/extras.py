@@ -23,6 +23,7 @@ PROVIDES: dict[str, tuple[str, ...]] = {
     "diagrams": ("diagrams",),
     "demo": ("moto", "cryptography"),
     "pytest": ("pytest",),
+    "terraform": ("hcl2",),
     "site": ("mkdocs", "jinja2"),
 }
 

@@ -19,6 +19,7 @@ import boto3
 import click
 from rich.console import Console
 
+from eks_refarch import extras
 from eks_refarch.conformance.aws.context import AwsContext, CallStats
 from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.builtin import load_builtin_checks
@@ -82,8 +83,23 @@ def build_aws(params: Mapping[str, Any], design: Design) -> AwsContext:
     )
 
 
+def build_terraform(params: Mapping[str, Any], design: Design) -> Any:
+    """The AWS source answered from a Terraform module; AWS options make no sense with it."""
+    extras.require("terraform", "refarch check --terraform")
+    from eks_refarch.terraform.context import TerraformContext  # python-hcl2 only here
+
+    given = [f"--{o.replace('_', '-')}" for o in AWS_SOURCE_OPTIONS if params.get(o) is not None]
+    if given:
+        raise UserInputError(
+            [Problem(None, None, ("--terraform",), f"cannot be combined with {', '.join(given)}")]
+        )
+    return TerraformContext(Path(params["terraform"]))
+
+
+AWS_SOURCE_OPTIONS = ("region", "profile", "role_arn", "endpoint_url")
 SOURCES: tuple[SourceSpec, ...] = (
-    SourceSpec(Source.AWS, ("region", "profile", "role_arn", "endpoint_url"), build_aws, True),
+    SourceSpec(Source.AWS, AWS_SOURCE_OPTIONS, build_aws, True),
+    SourceSpec(Source.AWS, ("terraform",), build_terraform, False),
     SourceSpec(Source.CLUSTER, ("kubeconfig", "context", "manifests"), build_cluster, False),
     # Nodes over SSH when --hosts is given, else each kubelet's /configz via --kubeconfig.
     SourceSpec(Source.NODES, ("hosts", "kubeconfig"), build_nodes, False),
@@ -93,6 +109,8 @@ SOURCES: tuple[SourceSpec, ...] = (
 def contexts(params: Mapping[str, Any], design: Design) -> dict[Source, Any]:
     """The collector context of every selected source; nothing is called yet."""
     given = [s for s in SOURCES if any(params.get(o) is not None for o in s.options)]
+    if params.get("terraform") is not None:  # the module stands in for the account
+        given = [s for s in given if s.build is not build_aws]
     chosen = given or [s for s in SOURCES if s.default]
     return {s.source: s.build(params, design) for s in chosen}
 

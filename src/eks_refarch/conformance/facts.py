@@ -24,6 +24,20 @@ class CollectionError(Exception):
         super().__init__(f"could not read {what}: {reason} (needs {missing})")
 
 
+class NotApplicable(Exception):
+    """What a collector would read does not exist in this source: the checks that need it
+    are skipped with the reason, never passed or failed.
+
+    A Terraform module, for one, declares a certificate but cannot know its status or
+    expiry, which exist only once ACM has issued it.
+    """
+
+    def __init__(self, what: str, reason: str) -> None:
+        self.what = what
+        self.reason = reason
+        super().__init__(f"{what}: {reason}")
+
+
 @dataclass(frozen=True)
 class Facts:
     """The facts a rule asked for, looked up by their type: ``facts[LoadBalancers]``."""

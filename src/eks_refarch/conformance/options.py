@@ -139,6 +139,16 @@ AWS = (
         default=AwsOptions.read_timeout,
         show_default=True,
     ),
+    Option(
+        "terraform",
+        ("--terraform",),
+        N_(
+            "Judge the Terraform root module in this directory instead of an AWS account: "
+            "read statically, no credentials and no AWS call."
+        ),
+        type=_path(file_okay=False),
+        metavar="DIR",
+    ),
 )
 CLUSTER = (
     Option(

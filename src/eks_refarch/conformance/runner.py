@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eks_refarch.conformance.builtin import load_builtin_checks
-from eks_refarch.conformance.facts import CollectionError, Facts
+from eks_refarch.conformance.facts import CollectionError, Facts, NotApplicable
 from eks_refarch.conformance.model import CheckSpec, Finding, Result, Source, Status
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
@@ -98,10 +98,11 @@ def run(
     specs, findings = select(registry, contexts.keys(), only)
     gathered: dict[type[Any], Any] = {}
     failures: dict[type[Any], CollectionError] = {}
+    inapplicable: dict[type[Any], NotApplicable] = {}
     collections: list[CollectionRecord] = []
 
     def gather(kind: type[Any]) -> None:
-        if kind in gathered or kind in failures:
+        if kind in gathered or kind in failures or kind in inapplicable:
             return
         spec = registry.collector_for(kind)
         if on_progress:
@@ -113,6 +114,8 @@ def run(
         except CollectionError as exc:
             failures[kind] = exc
             error = str(exc)
+        except NotApplicable as exc:
+            inapplicable[kind] = exc
         except Exception as exc:  # a collector bug must not hide every other check
             failures[kind] = CollectionError(
                 kind.__name__, "a fix in refarch", f"internal error {type(exc).__name__}: {exc}"
@@ -126,7 +129,7 @@ def run(
             gather(kind)
         if on_progress:
             on_progress(f"checking {spec.id}")
-        findings.extend(_evaluate(spec, gathered, failures, design))
+        findings.extend(_evaluate(spec, gathered, failures, inapplicable, design))
 
     return RunResult(
         findings=tuple(findings),
@@ -140,6 +143,7 @@ def _evaluate(
     spec: CheckSpec,
     gathered: Mapping[type[Any], Any],
     failures: Mapping[type[Any], CollectionError],
+    inapplicable: Mapping[type[Any], NotApplicable],
     design: Design,
 ) -> list[Finding]:
     errors = [failures[kind] for kind in spec.needs if kind in failures]
@@ -148,6 +152,10 @@ def _evaluate(
             f"{e.what}: {e.reason} (needs {e.missing})" for e in errors
         )
         return [Finding(spec.id, Status.ERROR, errors[0].what, message, spec.severity)]
+    skips = [inapplicable[kind] for kind in spec.needs if kind in inapplicable]
+    if skips:
+        message = "not applicable: " + "; ".join(s.reason for s in skips)
+        return [Finding(spec.id, Status.SKIP, skips[0].what, message, spec.severity)]
     facts = Facts({kind: gathered[kind] for kind in spec.needs})
     try:
         results: list[Result] = list(spec.rule(facts, design))

@@ -250,6 +250,7 @@ def page(spec: CheckSpec, registry: Registry, lang: str, link: Link, adr: str) -
             *_attributes(spec, lang),
             f"## {_T['reads'][lang]}",
             _needs_table(spec, registry, lang),
+            *terraform_reads(spec, registry, lang),
             f"## {_T['run'][lang]}",
             _run_command(spec),
             f"## {_T['references'][lang]}",
@@ -283,6 +284,31 @@ def _needs_table(spec: CheckSpec, registry: Registry, lang: str) -> str:
             ]
         )
     return table([_T["facts"][lang], _T["source"][lang], _T["permissions"][lang]], rows)
+
+
+TERRAFORM_READS = {
+    "en": "With `--terraform DIR` the check reads these resources and arguments of the module "
+    "instead of the account:",
+    "ja": "`--terraform DIR` を付けると、アカウントの代わりにモジュールの次のリソースと"
+    "引数を読みます。",
+}
+
+
+def terraform_reads(spec: CheckSpec, registry: Registry, lang: str) -> list[str]:
+    """What the check reads in a Terraform module: derived from the table that answers the
+    AWS collectors' calls there (eks_refarch.terraform.answers), so it cannot drift."""
+    if Source.AWS not in spec.sources:
+        return []
+    from eks_refarch.terraform.answers import reads_for_actions
+
+    actions = [
+        action
+        for kind in spec.needs
+        if (collector := registry.collector_for(kind)).source is Source.AWS
+        for action in collector.actions
+    ]
+    reads = reads_for_actions(actions)
+    return [TERRAFORM_READS[lang], "\n".join(f"- {code(r)}" for r in reads)] if reads else []
 
 
 def _run_command(spec: CheckSpec) -> str:
