@@ -24,6 +24,8 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 PROJECT = PYPROJECT["project"]
 # Each lock and the extras it is resolved for (scripts/lock.sh).
 PURPOSES = {"base.txt": set[str](), "full.txt": {"all"}, "dev.txt": {"dev"}}
+# Every lock the set-up installs: the three above and checkov's own venv's.
+ALL_LOCKS = sorted([*PURPOSES, "checkov.txt"])
 PIN = re.compile(r"(?P<name>[A-Za-z0-9._-]+)==(?P<version>\S+)(?:\s*;\s*(?P<marker>[^\\]+?))?\s*$")
 HASH = re.compile(r"--hash=sha256:[0-9a-f]{64}")
 
@@ -71,7 +73,7 @@ def wanted(extras: set[str]) -> list[Requirement]:
     return found
 
 
-@pytest.mark.parametrize("lock", sorted(PURPOSES))
+@pytest.mark.parametrize("lock", ALL_LOCKS)
 def test_a_lock_names_no_package_source_and_says_how_it_is_made(lock: str) -> None:
     text = (LOCKS / lock).read_text(encoding="utf-8")
     options = [e for e in entries(text) if e.startswith("-")]
@@ -81,7 +83,7 @@ def test_a_lock_names_no_package_source_and_says_how_it_is_made(lock: str) -> No
     assert "make lock" in text.split("\n", 3)[1]
 
 
-@pytest.mark.parametrize("lock", sorted(PURPOSES))
+@pytest.mark.parametrize("lock", ALL_LOCKS)
 def test_every_package_of_a_lock_is_pinned_with_hashes(lock: str) -> None:
     pins = parse(LOCKS / lock)
     assert pins
