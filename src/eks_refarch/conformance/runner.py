@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eks_refarch.conformance.builtin import load_builtin_checks
-from eks_refarch.conformance.facts import CollectionError, Facts
+from eks_refarch.conformance.facts import CollectionError, Facts, could_not_verify
 from eks_refarch.conformance.model import CheckSpec, Finding, Result, Source, Status
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
@@ -144,9 +144,7 @@ def _evaluate(
 ) -> list[Finding]:
     errors = [failures[kind] for kind in spec.needs if kind in failures]
     if errors:
-        message = "could not verify: " + "; ".join(
-            f"{e.what}: {e.reason} (needs {e.missing})" for e in errors
-        )
+        message = could_not_verify(errors)
         return [Finding(spec.id, Status.ERROR, errors[0].what, message, spec.severity)]
     facts = Facts({kind: gathered[kind] for kind in spec.needs})
     try:
