@@ -236,7 +236,9 @@ def test_a_requested_node_check_without_nodes_names_both_ways_to_reach_them(
     result = run(design, {Source.CLUSTER: object()}, only=["kubelet_anonymous_auth_disabled"])
     (finding,) = result.findings
     assert finding.status is Status.SKIP
-    assert finding.message == ("not run: needs --hosts (or --kubeconfig, through the API server)")
+    assert english(finding.message) == (
+        "not run: needs --hosts (or --kubeconfig, through the API server)"
+    )
 
 
 def test_unknown_check_ids_are_usage_errors(design: Design) -> None:
