@@ -24,6 +24,7 @@ from eks_refarch.conformance.registry import Registry
 from eks_refarch.conformance.runner import run
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, UserInputError
+from tests.conformance.reading import english, japanese
 
 FIX = Remediation(steps="Do the thing.", terraform="aws_thing.enabled = true")
 REFS = ("https://docs.aws.amazon.com/",)
@@ -192,8 +193,12 @@ def test_a_denied_read_errors_exactly_the_checks_that_need_it(design: Design) ->
     by_check = {f.check: f for f in result.findings}
     error = by_check["fake_gadget_matches_widgets"]
     assert error.status is Status.ERROR
-    assert "fake:ListGadgets" in error.message
-    assert "AccessDenied" in error.message
+    assert english(error.message) == (
+        "could not verify: gadgets: AccessDenied (needs fake:ListGadgets)"
+    )
+    # The sentence is the catalog's; what was read and the permission stay as they are.
+    assert "gadgets: AccessDenied" in japanese(error.message)
+    assert "fake:ListGadgets" in japanese(error.message)
     assert by_check["fake_widget_is_shiny"].status is not Status.ERROR
     assert [c.error is not None for c in result.collections] == [False, True]
 
@@ -222,7 +227,7 @@ def test_an_explicitly_requested_check_without_its_source_is_skipped_with_the_re
     )
     (finding,) = result.findings
     assert finding.status is Status.SKIP
-    assert "AWS credentials" in finding.message
+    assert "AWS credentials" in english(finding.message)
 
 
 def test_a_requested_node_check_without_nodes_names_both_ways_to_reach_them(
@@ -231,7 +236,9 @@ def test_a_requested_node_check_without_nodes_names_both_ways_to_reach_them(
     result = run(design, {Source.CLUSTER: object()}, only=["kubelet_anonymous_auth_disabled"])
     (finding,) = result.findings
     assert finding.status is Status.SKIP
-    assert finding.message == ("not run: needs --hosts (or --kubeconfig, through the API server)")
+    assert english(finding.message) == (
+        "not run: needs --hosts (or --kubeconfig, through the API server)"
+    )
 
 
 def test_unknown_check_ids_are_usage_errors(design: Design) -> None:
@@ -257,7 +264,7 @@ def test_a_rule_that_raises_or_returns_nothing_is_an_error_not_a_pass(design: De
         return []
 
     result = run(design, {Source.AWS: FakeAccount()}, registry=reg)
-    messages = {f.check: (f.status, f.message) for f in result.findings}
+    messages = {f.check: (f.status, english(f.message)) for f in result.findings}
     assert messages["fake_widget_rule_raises"][0] is Status.ERROR
     assert "ZeroDivisionError: boom" in messages["fake_widget_rule_raises"][1]
     assert messages["fake_widget_rule_is_silent"][0] is Status.ERROR

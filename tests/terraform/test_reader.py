@@ -112,7 +112,7 @@ def test_what_is_not_static_is_unknown_with_the_reason(
 ) -> None:
     value = evaluate(module, expression)
     assert isinstance(value, Unknown)
-    assert reason in value.reason
+    assert reason in str(value.reason)
 
 
 def test_a_module_that_declares_a_resource_twice_is_a_user_error(tmp_path: Path) -> None:

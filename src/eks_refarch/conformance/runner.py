@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from eks_refarch.conformance.builtin import load_builtin_checks
-from eks_refarch.conformance.facts import CollectionError, Facts, NotApplicable
+from eks_refarch.conformance.facts import CollectionError, Facts, NotApplicable, could_not_verify
 from eks_refarch.conformance.model import CheckSpec, Finding, Result, Source, Status
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, Problem, UserInputError
+from eks_refarch.i18n import joined, msg
 
 SOURCE_OPTIONS = {
     Source.AWS: "AWS credentials (the default)",
@@ -148,13 +149,13 @@ def _evaluate(
 ) -> list[Finding]:
     errors = [failures[kind] for kind in spec.needs if kind in failures]
     if errors:
-        message = "could not verify: " + "; ".join(
-            f"{e.what}: {e.reason} (needs {e.missing})" for e in errors
-        )
+        message = could_not_verify(errors)
         return [Finding(spec.id, Status.ERROR, errors[0].what, message, spec.severity)]
     skips = [inapplicable[kind] for kind in spec.needs if kind in inapplicable]
     if skips:
-        message = "not applicable: " + "; ".join(s.reason for s in skips)
+        message = msg(
+            "not applicable: {reasons}", reasons=joined((s.reason for s in skips), style="clauses")
+        )
         return [Finding(spec.id, Status.SKIP, skips[0].what, message, spec.severity)]
     facts = Facts({kind: gathered[kind] for kind in spec.needs})
     try:

@@ -24,11 +24,12 @@ from typing import Any
 
 from eks_refarch.conformance.aws.outcomes import Absent
 from eks_refarch.conformance.facts import CollectionError, NotApplicable
+from eks_refarch.i18n import msg
 from eks_refarch.terraform.computed import ACCOUNT, region_of
 from eks_refarch.terraform.reader import Body, Instance, Module, Unknown, Unresolved
 
 Handler = Callable[["Stack", Mapping[str, Any]], dict[str, Any]]
-NEEDS_STATIC = "a value Terraform knows before apply (a default or a .tfvars value)"
+NEEDS_STATIC = msg("a value Terraform knows before apply (a default or a .tfvars value)")
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,9 @@ def _bool(value: Any, default: bool) -> Any:
 def _absent(code: str, absent: Iterable[str], what: str) -> Exception:
     if code in absent:
         return Absent(code)
-    return CollectionError(what, "a resource the module declares", f"{code}: not in the module")
+    return CollectionError(
+        what, msg("a resource the module declares"), msg("{code}: not in the module", code=code)
+    )
 
 
 # EC2: the network.
@@ -547,7 +550,7 @@ def _describe_cluster(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]
     version = cluster.get("version")
     if version is None:
         version = Unknown(
-            "the version is not set, so EKS picks its default at creation",
+            msg("the version is not set, so EKS picks its default at creation"),
             f"{cluster.address}.version",
         )
     logs = _list(cluster.get("enabled_cluster_log_types"))
@@ -709,7 +712,7 @@ def _lb_by_arn(stack: Stack, arn: Any) -> Instance:
     )
     if found is None:
         raise CollectionError(
-            f"load balancer {arn}", "a load balancer the module declares", "not found"
+            f"load balancer {arn}", msg("a load balancer the module declares"), msg("not found")
         )
     return found
 
@@ -813,7 +816,9 @@ def _listener(stack: Stack, arn: Any) -> Instance:
         None,
     )
     if found is None:
-        raise CollectionError(f"listener {arn}", "a listener the module declares", "not found")
+        raise CollectionError(
+            f"listener {arn}", msg("a listener the module declares"), msg("not found")
+        )
     return found
 
 
@@ -906,8 +911,10 @@ def _target_groups(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:
 def _certificate_state(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:
     raise NotApplicable(
         f"certificate {params.get('CertificateArn')}",
-        "a certificate's status and expiry exist only once ACM has issued it; Terraform "
-        "declares the request, so check the live account after apply",
+        msg(
+            "a certificate's status and expiry exist only once ACM has issued it; Terraform "
+            "declares the request, so check the live account after apply"
+        ),
     )
 
 
@@ -1099,7 +1106,9 @@ def _key(stack: Stack, reference: Any) -> Instance:
     for key in stack.all("aws_kms_key"):
         if reference in (key.attribute("arn"), _key_id(key)):
             return key
-    raise CollectionError(f"KMS key {reference}", "a key the module declares", "NotFoundException")
+    raise CollectionError(
+        f"KMS key {reference}", msg("a key the module declares"), "NotFoundException"
+    )
 
 
 def _describe_key(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from eks_refarch.i18n import msg
 from eks_refarch.terraform.reader import Computed, Instance, Unknown
 
 # Not an account: twelve zeros, which AWS never assigns.
@@ -220,7 +221,11 @@ def _zone(instance: Instance) -> dict[str, Any]:
 
 def _record(instance: Instance) -> dict[str, Any]:
     name = instance.get("name")
-    return {"fqdn": name.rstrip(".") if isinstance(name, str) else Unknown("the record's name")}
+    return {
+        "fqdn": name.rstrip(".")
+        if isinstance(name, str)
+        else Unknown(msg("the record's name is not known statically"))
+    }
 
 
 def _named_id(attribute: str) -> Callable[[Instance], dict[str, Any]]:

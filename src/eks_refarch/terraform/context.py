@@ -12,6 +12,7 @@ from typing import Any
 
 from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.facts import CollectionError
+from eks_refarch.i18n import msg
 from eks_refarch.terraform.answers import ANSWERS, Stack, resolved, unresolved
 from eks_refarch.terraform.computed import computed
 from eks_refarch.terraform.reader import Module, Unresolved, read_module
@@ -43,8 +44,8 @@ class TerraformContext:
         if answer is None:
             raise CollectionError(
                 f"{service} {method} in --terraform mode",
-                "an answer derived from Terraform (refarch/terraform/answers.py)",
-                "refarch does not derive this call from a Terraform module yet",
+                msg("an answer derived from Terraform (refarch/terraform/answers.py)"),
+                msg("refarch does not derive this call from a Terraform module yet"),
             )
         self.calls.append((service, method))
         try:

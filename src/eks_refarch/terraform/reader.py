@@ -30,20 +30,21 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from eks_refarch.errors import Problem, UserInputError
+from eks_refarch.i18n import Text, msg
 
 
 @dataclass(frozen=True)
 class Unknown:
     """A value that cannot be known statically: why, and the expression it came from."""
 
-    reason: str
+    reason: Text
     where: str = ""
 
     def at(self, where: str) -> Unknown:
         return self if self.where else Unknown(self.reason, where)
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.reason}" if self.where else self.reason
+        return f"{self.where}: {self.reason}" if self.where else str(self.reason)
 
 
 class Computed(str):
@@ -200,19 +201,21 @@ class Module:
         if name in self.values:
             return self.values[name]
         if name not in self.variables:
-            return Unknown(f"var.{name} is not declared")
+            return Unknown(msg("var.{name} is not declared", name=name))
         default = self.variables[name]
         if default is None:
-            return Unknown(f"var.{name} has no default and no value is given in a .tfvars file")
+            return Unknown(
+                msg("var.{name} has no default and no value is given in a .tfvars file", name=name)
+            )
         return Evaluator(self, {}).eval(default)
 
     def local(self, name: str) -> Any:
         if name in self._locals_done:
             return self._locals_done[name]
         if name not in self.locals:
-            return Unknown(f"local.{name} is not declared")
+            return Unknown(msg("local.{name} is not declared", name=name))
         if name in self._evaluating:
-            return Unknown(f"local.{name} refers to itself")
+            return Unknown(msg("local.{name} refers to itself", name=name))
         self._evaluating.add(name)
         try:
             value = Evaluator(self, {}).eval(self.locals[name])
@@ -224,7 +227,9 @@ class Module:
     def provider_attribute(self, name: str) -> Any:
         tree = self.providers.get("aws")
         if tree is None:
-            return Unknown(f'provider "aws" is not configured, so its {name} is not known')
+            return Unknown(
+                msg('provider "aws" is not configured, so its {name} is not known', name=name)
+            )
         return Body(self, 'provider "aws"', tree, {}).get(name)
 
 
@@ -398,7 +403,7 @@ class Evaluator:
         if kind in ("heredoc_template", "heredoc_template_trim"):
             return self._heredoc(str(kids[0]), trim=kind.endswith("trim"))
         if kind == "template_string":
-            return Unknown("template directives are not evaluated statically")
+            return Unknown(msg("template directives are not evaluated statically"))
         if kind == "tuple":
             return _combine([self.eval(k) for k in kids if isinstance(k, Tree)], list)
         if kind == "object":
@@ -428,7 +433,7 @@ class Evaluator:
             return -operand if operator == "-" else not operand
         if kind in ("for_tuple_expr", "for_object_expr"):
             return self._for(kind, kids)
-        return Unknown(f"{kind} expressions are not evaluated statically")
+        return Unknown(msg("{kind} expressions are not evaluated statically", kind=kind))
 
     # Terms.
 
@@ -442,13 +447,13 @@ class Evaluator:
         if name == "data":
             return _Namespace(lambda t: _Namespace(lambda n: self._declared(f"data.{t}.{n}")))
         if name in ("module", "terraform", "path", "self", "each", "count"):
-            return Unknown(f"{name}.* is not read statically here")
+            return Unknown(msg("{name}.* is not read statically here", name=name))
         return _Namespace(lambda n: self._declared(f"{name}.{n}"))
 
     def _declared(self, address: str) -> Any:
         declaration = self.module.declarations.get(address)
         if declaration is None:
-            return Unknown(f"{address} is not declared in the module")
+            return Unknown(msg("{address} is not declared in the module", address=address))
         return self.module.collection(declaration)
 
     def _template(self, parts: list[Any]) -> Any:
@@ -462,7 +467,7 @@ class Evaluator:
                     out.append(_unescape(str(inner)))
                 continue
             if inner.data != "interpolation":
-                return Unknown("template directives are not evaluated statically")
+                return Unknown(msg("template directives are not evaluated statically"))
             value = self.eval(_trees(inner)[0])
             if isinstance(value, Unknown):
                 return value
@@ -532,13 +537,13 @@ class Evaluator:
         unknown = next((a for a in args if isinstance(a, Unknown)), None)
         function = FUNCTIONS.get(name)
         if function is None:
-            return Unknown(f"the function {name}() is not evaluated statically")
+            return Unknown(msg("the function {name}() is not evaluated statically", name=name))
         if unknown is not None and name not in ("try", "can", "jsonencode"):
             return unknown
         try:
             return function(*args)
         except (TypeError, ValueError, KeyError, IndexError) as exc:
-            return Unknown(f"{name}() failed: {exc}")
+            return Unknown(msg("{name}() failed: {error}", name=name, error=str(exc)))
 
     def _binary(self, kids: list[Any]) -> Any:
         left = self.eval(kids[0])
@@ -645,10 +650,10 @@ def _get_attr(value: Any, name: str) -> Any:
     if isinstance(value, Mapping):
         if name in value:
             return value[name]
-        return Unknown(f"no attribute {name!r} in the object")
+        return Unknown(msg("no attribute {name} in the object", name=repr(name)))
     if hasattr(value, "attribute"):
         return value.attribute(name)
-    return Unknown(f"cannot read .{name} of {type(value).__name__}")
+    return Unknown(msg("cannot read .{name} of {kind}", name=name, kind=type(value).__name__))
 
 
 def _index(value: Any, key: Any) -> Any:
@@ -661,7 +666,7 @@ def _index(value: Any, key: Any) -> Any:
             return value[str(key)]
         return value[int(key)]
     except (KeyError, IndexError, ValueError, TypeError):
-        return Unknown(f"no element [{key!r}]")
+        return Unknown(msg("no element [{key}]", key=repr(key)))
 
 
 def _to_string(value: Any) -> str:

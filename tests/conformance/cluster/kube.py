@@ -12,6 +12,7 @@ from eks_refarch.conformance.cluster.source import KubeObject
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Result, Status
 from eks_refarch.design import Design
+from tests.conformance.reading import read_in_japanese
 
 GW_LABELS = {"app": "istio-ingressgateway", "istio": "ingressgateway"}
 
@@ -45,7 +46,10 @@ def facts_of(*pairs: tuple[type[Any], Any]) -> Facts:
 
 
 def evaluate(check_id: str, facts: Facts, design: Design) -> list[Result]:
-    return list(load_builtin_checks().get(check_id).rule(facts, design))
+    """The rule's results, each of whose messages is checked to read in Japanese."""
+    results = list(load_builtin_checks().get(check_id).rule(facts, design))
+    read_in_japanese(results)
+    return results
 
 
 def statuses(results: list[Result]) -> dict[str, Status]:

@@ -14,6 +14,7 @@ from eks_refarch.design import Design
 from tests.conformance.aws import account
 from tests.conformance.aws.account import TARGET_GROUP
 from tests.conformance.cluster.kube import evaluate, facts_of, gateway_service
+from tests.conformance.reading import english
 
 CHECK = "elbv2_target_group_matches_gateway_service"
 TG = TARGET_GROUP
@@ -36,8 +37,8 @@ def test_matching_ports_pass_and_name_both_sides(design: Design) -> None:
         design,
     )
     assert result.status is Status.PASS
-    assert "forwards to port 30080 and health-checks port 30021" in result.message
-    assert "Service istio-ingress/istio-ingressgateway" in result.message
+    assert "forwards to port 30080 and health-checks port 30021" in english(result.message)
+    assert "Service istio-ingress/istio-ingressgateway" in english(result.message)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,7 @@ def test_a_port_that_differs_fails_with_both_numbers(
         design,
     )
     assert result.status is Status.FAIL
-    assert message in result.message
+    assert message in english(result.message)
 
 
 def test_the_cluster_side_is_what_is_deployed_not_the_design(design: Design) -> None:
@@ -78,8 +79,8 @@ def test_the_cluster_side_is_what_is_deployed_not_the_design(design: Design) -> 
         CHECK, facts_of((AlbTargetGroups, groups(TG)), (Services, Services((moved,)))), design
     )
     assert result.status is Status.FAIL
-    assert "forwards to port 30080, but the http nodePort" in result.message
-    assert "is 31080" in result.message
+    assert "forwards to port 30080, but the http nodePort" in english(result.message)
+    assert "is 31080" in english(result.message)
 
 
 def test_nothing_to_compare_is_a_failure_that_says_which_side_is_missing(design: Design) -> None:
@@ -89,9 +90,9 @@ def test_nothing_to_compare_is_a_failure_that_says_which_side_is_missing(design:
         design,
     )
     assert no_tg.status is Status.FAIL
-    assert "forwards to no target group" in no_tg.message
+    assert "forwards to no target group" in english(no_tg.message)
     (no_svc,) = evaluate(
         CHECK, facts_of((AlbTargetGroups, groups(TG)), (Services, Services(()))), design
     )
     assert no_svc.status is Status.FAIL
-    assert "no gateway Service istio-ingress/istio-ingressgateway" in no_svc.message
+    assert "no gateway Service istio-ingress/istio-ingressgateway" in english(no_svc.message)

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster.manifests import ManifestsSource
 from eks_refarch.conformance.model import Source, Status
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import Design
+from eks_refarch.manifests.names import mesh_root_namespace
+from tests.conformance.reading import english, read_in_japanese
 from tests.helpers import REPO, replace_once
 
 MANIFESTS = REPO / "manifests"
@@ -73,7 +76,11 @@ spec:
 
 
 def run_on(directory: Path, design: Design) -> RunResult:
-    return run(design, {Source.CLUSTER: ManifestsSource(directory)})
+    """The cluster checks on a manifests directory; every finding is checked to read in
+    Japanese, so the passes of the shipped manifests and the failure of each mutation are."""
+    result = run(design, {Source.CLUSTER: ManifestsSource(directory)})
+    read_in_japanese(result.findings)
+    return result
 
 
 def failing(result: RunResult) -> set[str]:
@@ -102,9 +109,74 @@ def test_the_shipped_manifests_pass_every_cluster_check(design: Design) -> None:
     assert [(f.check, f.resource) for f in skips] == [
         ("platform_components_ready", "platform components")
     ]
-    assert "10 of 10 components are present" in skips[0].message
-    assert "readiness is only known on a live cluster" in skips[0].message
+    assert "10 of 10 components are present" in english(skips[0].message)
+    assert "readiness is only known on a live cluster" in english(skips[0].message)
     assert {f.check for f in result.findings} == {c.id for c in result.checks}
+
+
+def test_each_check_says_what_it_saw_on_the_shipped_manifests(design: Design) -> None:
+    findings = {
+        (f.check, f.resource): english(f.message) for f in run_on(MANIFESTS, design).findings
+    }
+    gw = design.mesh.ingress_gateway
+    gateway = f"Service {gw.namespace}/{gw.name}"
+    m = design.routed_microservices[0]
+    assert m.route is not None
+    service = f"Service {m.namespace}/{m.name}"
+    vs = f"VirtualService {m.namespace}/{m.name}"
+    injection = design.mesh.injection
+    expected = {
+        ("istio_gateway_service_nodeport", gateway): f"type {gw.service_type}, as designed",
+        ("istio_gateway_nodeports_designed", f"{gateway} port http"): (
+            f"nodePort {gw.node_ports.http} -> targetPort {gw.http_target_port}"
+        ),
+        ("istio_mtls_mesh_strict", f"PeerAuthentication {mesh_root_namespace(design)}/default"): (
+            f"mtls mode {design.mesh.mtls}, mesh-wide"
+        ),
+        ("istio_mtls_no_weaker_override", "PeerAuthentications"): (
+            "no namespace- or workload-level PeerAuthentication overrides the mesh-wide mode"
+        ),
+        ("istio_destinationrules_keep_mtls", "DestinationRules"): (
+            "no DestinationRules, so none turns mesh TLS off"
+        ),
+        ("istio_namespaces_injection_labelled", f"Namespace {injection.namespaces[0]}"): (
+            f"labelled {injection.label}={injection.label_value}"
+        ),
+        ("istio_workloads_injection_enabled", f"Deployment {m.namespace}/{m.name}"): (
+            "no opt-out from sidecar injection"
+        ),
+        ("istio_destinations_named_service_ports", vs): (f"routes to {service} (named port)"),
+        ("k8s_workloads_requests_set", f"Deployment {m.namespace}/{m.name}"): (
+            "every container requests cpu and memory"
+        ),
+        ("k8s_workloads_non_root", f"Deployment {m.namespace}/{m.name}"): (
+            "every container runs as non-root"
+        ),
+        ("k8s_workloads_readiness_probe", f"Deployment {m.namespace}/{m.name}"): (
+            "every container has a readinessProbe"
+        ),
+        ("k8s_microservices_match_design", f"microservice {m.namespace}/{m.name}"): (
+            f"{m.replicas} replicas, requests cpu {m.resources.cpu} memory "
+            f"{m.resources.memory}, Service port {m.port}"
+        ),
+    }
+    assert {key: findings.get(key) for key in expected} == expected
+    services = sum(1 for (check, _) in findings if check == "k8s_services_no_loadbalancer")
+    assert services == 1
+    assert findings["k8s_services_no_loadbalancer", "Services"].endswith(
+        " Services, none of type LoadBalancer"
+    )
+    route = findings["istio_routes_reach_microservices", f"route {m.route.host}{m.route.path}"]
+    assert route.startswith("VirtualService ")
+    assert route.endswith(f" reaches {service} port {m.port}")
+    bound = findings[
+        "istio_virtualservices_bound_to_gateway", f"VirtualService {m.namespace}/{m.name}"
+    ]
+    assert bound.startswith("a delegate, reached through VirtualService ")
+    component = design.platform.components[0]
+    present = findings["platform_components_present", f"component {component.name}"]
+    assert present.startswith("installed by Argo CD Application ")
+    assert present.endswith(f" into {component.namespace}")
 
 
 Mutation = Callable[[Path], None]
@@ -274,6 +346,12 @@ def test_a_mutated_copy_fails_exactly_the_expected_checks(
     assert result.exit_code == 1
 
 
+def test_every_cluster_check_has_a_mutation_that_fails_it() -> None:
+    """So that each check's failure message is read, in English and Japanese, above."""
+    cluster = {c.id for c in load_builtin_checks().checks() if c.sources == {Source.CLUSTER}}
+    assert set().union(*(expected for _, expected in MUTATIONS)) == cluster
+
+
 def test_the_changed_node_port_is_named_with_both_numbers(copy: Path, design: Design) -> None:
     _http_node_port_changed(copy)
     (finding,) = [
@@ -283,15 +361,15 @@ def test_the_changed_node_port_is_named_with_both_numbers(copy: Path, design: De
     ]
     assert finding.resource == "Service istio-ingress/istio-ingressgateway port http"
     assert "nodePort is 31080, expected 30080 (mesh.ingress_gateway.node_ports.http)" in (
-        finding.message
+        english(finding.message)
     )
-    assert "ingress-gateway.yaml:" in finding.message
+    assert "ingress-gateway.yaml:" in english(finding.message)
 
 
 def test_a_shadowing_catch_all_route_is_explained(copy: Path, design: Design) -> None:
     _catch_all_route_first(copy)
     messages = {
-        f.resource: f.message
+        f.resource: english(f.message)
         for f in run_on(copy, design).findings
         if f.check == "istio_routes_reach_microservices" and f.status is Status.FAIL
     }
@@ -312,7 +390,7 @@ def test_a_malformed_object_errors_only_the_checks_that_read_it(copy: Path, desi
         "  name: web\n  annotations:\n    owner: 42\n  labels:\n",
     )
     result = run_on(copy, design)
-    errors = {f.check: f.message for f in result.findings if f.status is Status.ERROR}
+    errors = {f.check: english(f.message) for f in result.findings if f.status is Status.ERROR}
     assert set(errors) == {"istio_namespaces_injection_labelled"}
     assert "namespaces.yaml:" in errors["istio_namespaces_injection_labelled"]
     assert (

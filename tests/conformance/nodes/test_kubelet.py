@@ -22,6 +22,7 @@ from eks_refarch.conformance.nodes.kubelet import (
     parse_config,
     parse_flags,
 )
+from tests.conformance.reading import english
 
 JSON_CONFIG = """{
   "kind": "KubeletConfiguration",
@@ -161,7 +162,7 @@ def test_flags_override_drop_ins_which_override_the_file_which_overrides_default
     flags = {"anonymous-auth": "true", "feature-gates": "RotateKubeletServerCertificate=false"}
     settings = effective(documents, flags, config_file=True)
     assert settings["anonymous_auth"].value is True
-    assert settings["anonymous_auth"].source == "flag --anonymous-auth=true"
+    assert english(settings["anonymous_auth"].source) == "flag --anonymous-auth=true"
     assert settings["read_only_port"].value == 10255
     assert settings["read_only_port"].source == "/etc/kubelet/config.json.d/10-a.conf"
     # null in a drop-in deletes the file's value: the default applies again.

@@ -16,6 +16,7 @@ from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import Design
 from eks_refarch.errors import UserInputError
 from tests.conformance.nodes.conftest import Node, Sshd
+from tests.conformance.reading import english, read_in_japanese
 
 # paramiko warns about the loopback sshd's host key, which is new every session.
 pytestmark = pytest.mark.filterwarnings("ignore:Unknown ssh-ed25519 host key:UserWarning")
@@ -77,7 +78,12 @@ def lay_out_conforming(node: Node) -> None:
 
 
 def run_nodes(design: Design, *urls: str) -> RunResult:
-    return run(design, {Source.NODES: TestinfraNodes(urls)})
+    """The node checks over testinfra; every finding, the collector's errors included
+    (an unreachable host, no kubelet, a file it would refuse), is checked to read in
+    Japanese."""
+    result = run(design, {Source.NODES: TestinfraNodes(urls)})
+    read_in_japanese(result.findings)
+    return result
 
 
 def statuses(result: RunResult) -> dict[str, set[Status]]:
@@ -96,7 +102,7 @@ def test_a_conforming_node_passes_every_node_check(sshd: Sshd, node: Node, schem
     assert {f.check for f in result.findings} == NODE_CHECKS
     assert [f for f in result.findings if f.status is not Status.PASS] == []
     assert {f.resource for f in result.findings} == {url}
-    messages = {f.check: f.message for f in result.findings}
+    messages = {f.check: english(f.message) for f in result.findings}
     assert f"(from {node.drop_ins}/10-events.conf)" in messages["kubelet_event_qps_designed"]
     assert f"(from {node.config})" in messages["kubelet_read_only_port_disabled"]
 
@@ -118,7 +124,7 @@ def test_a_deviating_node_fails_exactly_where_it_deviates(sshd: Sshd, node: Node
         "--feature-gates=RotateKubeletServerCertificate=false,Other=true",
     )
     result = run_nodes(node.design, sshd.ssh_url)
-    failing = {f.check: f.message for f in result.findings if f.status is Status.FAIL}
+    failing = {f.check: english(f.message) for f in result.findings if f.status is Status.FAIL}
     assert set(failing) == {
         "kubelet_config_mode_restricted",
         "kubelet_kubeconfig_owner_designed",
@@ -160,7 +166,7 @@ def test_an_unreachable_host_is_an_error_naming_it_and_the_others_still_run(
     for f in result.findings:
         by_resource.setdefault(f.resource, set()).add(f.status)
         if f.resource != sshd.ssh_url:
-            assert f"could not reach {f.resource}" in f.message
+            assert f"could not reach {f.resource}" in english(f.message)
     assert by_resource == {
         down_ssh: {Status.ERROR},
         sshd.ssh_url: {Status.PASS},
@@ -177,7 +183,7 @@ def test_without_a_kubelet_process_settings_are_unknown_and_files_still_judged(
     found = statuses(result)
     assert {c for c, s in found.items() if s == {Status.ERROR}} == SETTING_CHECKS
     assert {c for c, s in found.items() if s == {Status.PASS}} == FILE_CHECKS
-    errors = [f.message for f in result.findings if f.status is Status.ERROR]
+    errors = [english(f.message) for f in result.findings if f.status is Status.ERROR]
     assert all("no kubelet process on" in m for m in errors)
 
 
@@ -188,7 +194,7 @@ def test_a_config_file_the_kubelet_would_refuse_is_an_error_for_the_settings(
     node.config.write_text("{ not json", encoding="utf-8")
     node.start_kubelet(*node.path_flags)
     result = run_nodes(node.design, sshd.ssh_url)
-    errors = {f.check: f.message for f in result.findings if f.status is Status.ERROR}
+    errors = {f.check: english(f.message) for f in result.findings if f.status is Status.ERROR}
     assert set(errors) == SETTING_CHECKS
     assert all(f"{node.config}:1: not valid JSON or YAML" in m for m in errors.values())
 

@@ -24,6 +24,7 @@ from eks_refarch.conformance.model import (
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
 from eks_refarch.design.model import Component
+from eks_refarch.i18n import Message, joined, msg
 from eks_refarch.manifests.names import COMPONENTS_ANNOTATION
 
 ARGO_DOCS = (
@@ -51,18 +52,26 @@ def _find(component: Component, facts: Facts) -> _Found:
     return _Found(workload, app, elsewhere)
 
 
-def _expected(component: Component) -> str:
-    return (
-        f"expected {component.workload.kind} {component.workload.name} in namespace "
-        f"{component.namespace}, or an Argo CD Application annotated "
-        f"{COMPONENTS_ANNOTATION}: {component.name} with destination namespace "
-        f"{component.namespace}"
+def _absent(component: Component, found: _Found) -> Message:
+    values = {
+        "kind": component.workload.kind,
+        "workload": component.workload.name,
+        "namespace": component.namespace,
+        "annotation": f"{COMPONENTS_ANNOTATION}: {component.name}",
+    }
+    if found.elsewhere:
+        return msg(
+            "not found: expected {kind} {workload} in namespace {namespace}, or an Argo CD "
+            "Application annotated {annotation} with destination namespace {namespace} "
+            "(found {elsewhere})",
+            elsewhere=joined(found.elsewhere),
+            **values,
+        )
+    return msg(
+        "not found: expected {kind} {workload} in namespace {namespace}, or an Argo CD "
+        "Application annotated {annotation} with destination namespace {namespace}",
+        **values,
     )
-
-
-def _absent(component: Component, found: _Found) -> str:
-    seen = f" (found {', '.join(found.elsewhere)})" if found.elsewhere else ""
-    return f"not found: {_expected(component)}{seen}"
 
 
 @check(
@@ -86,11 +95,15 @@ def platform_components_present(facts: Facts, design: Design) -> Iterator[Result
         resource = f"component {component.name}"
         found = _find(component, facts)
         if found.workload is not None:
-            yield passed(resource, f"{found.workload.meta} found")
+            yield passed(resource, msg("{workload} found", workload=str(found.workload.meta)))
         elif found.application is not None:
             yield passed(
                 resource,
-                f"installed by Argo CD {found.application.meta} into {component.namespace}",
+                msg(
+                    "installed by Argo CD {application} into {namespace}",
+                    application=str(found.application.meta),
+                    namespace=component.namespace,
+                ),
             )
         else:
             yield failed(resource, _absent(component, found))
@@ -126,16 +139,35 @@ def platform_components_ready(facts: Facts, design: Design) -> Iterator[Result]:
             if not unobserved:
                 yield skipped(
                     resource,
-                    f"{subject.meta} is present, but no status was observed, so its "
-                    "readiness is not known",
+                    msg(
+                        "{subject} is present, but no status was observed, so its readiness "
+                        "is not known",
+                        subject=str(subject.meta),
+                    ),
                 )
         elif subject.ready:
-            yield passed(resource, f"{subject.meta}: {subject.readiness}")
+            yield passed(
+                resource,
+                msg(
+                    "{subject}: {readiness}", subject=str(subject.meta), readiness=subject.readiness
+                ),
+            )
         else:
-            yield failed(resource, f"{subject.meta} is not ready: {subject.readiness}")
+            yield failed(
+                resource,
+                msg(
+                    "{subject} is not ready: {readiness}",
+                    subject=str(subject.meta),
+                    readiness=subject.readiness,
+                ),
+            )
     if unobserved:
         yield skipped(
             "platform components",
-            f"{len(present)} of {len(subjects)} components are present, but none has an "
-            "observed status: readiness is only known on a live cluster (--kubeconfig)",
+            msg(
+                "{present} of {components} components are present, but none has an observed "
+                "status: readiness is only known on a live cluster (--kubeconfig)",
+                present=len(present),
+                components=len(subjects),
+            ),
         )

@@ -18,6 +18,7 @@ from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
+from eks_refarch.i18n import Message, joined, msg
 from eks_refarch.manifests.names import HTTP_PORT_NAME, STATUS_PORT_NAME
 
 
@@ -52,16 +53,25 @@ def elbv2_target_group_matches_gateway_service(facts: Facts, design: Design) -> 
     if not groups.forwarded:
         yield failed(
             design.edge.alb.name,
-            f"the HTTPS listener of ALB {design.edge.alb.name} forwards to no target group, "
-            "so there is nothing to compare with the gateway's nodePorts",
+            msg(
+                "the HTTPS listener of ALB {alb} forwards to no target group, so there is "
+                "nothing to compare with the gateway's nodePorts",
+                alb=design.edge.alb.name,
+            ),
         )
         return
     if service is None:
+        gateway = f"{gw.namespace}/{gw.name}"
         for tg in groups.forwarded:
             yield failed(
                 tg.arn,
-                f"target group {tg.name} forwards to port {tg.port}, but there is no gateway "
-                f"Service {gw.namespace}/{gw.name} whose nodePort it could be",
+                msg(
+                    "target group {group} forwards to port {port}, but there is no gateway "
+                    "Service {service} whose nodePort it could be",
+                    group=tg.name,
+                    port=tg.port,
+                    service=gateway,
+                ),
             )
         return
     http, status = service.port_named(HTTP_PORT_NAME), service.port_named(STATUS_PORT_NAME)
@@ -69,23 +79,50 @@ def elbv2_target_group_matches_gateway_service(facts: Facts, design: Design) -> 
     status_port = status.node_port if status else None
     for tg in groups.forwarded:
         health = tg.effective_health_check_port
-        problems = []
+        problems: list[Message] = []
         if tg.port != http_port:
             problems.append(
-                f"forwards to port {tg.port}, but the {HTTP_PORT_NAME} nodePort of "
-                f"{service.meta} is {http_port}"
+                msg(
+                    "forwards to port {port}, but the {name} nodePort of {service} is {node_port}",
+                    port=tg.port,
+                    name=HTTP_PORT_NAME,
+                    service=str(service.meta),
+                    node_port=http_port,
+                )
             )
         if health != status_port:
             problems.append(
-                f"health-checks port {health}, but the {STATUS_PORT_NAME} nodePort of "
-                f"{service.meta} is {status_port}"
+                msg(
+                    "health-checks port {port}, but the {name} nodePort of {service} is "
+                    "{node_port}",
+                    port=health,
+                    name=STATUS_PORT_NAME,
+                    service=str(service.meta),
+                    node_port=status_port,
+                )
             )
         if problems:
-            yield failed(tg.arn, f"target group {tg.name} " + "; ".join(problems) + service.meta.at)
+            yield failed(
+                tg.arn,
+                service.meta.located(
+                    msg(
+                        "target group {group} {problems}",
+                        group=tg.name,
+                        problems=joined(problems, style="clauses"),
+                    )
+                ),
+            )
         else:
             yield passed(
                 tg.arn,
-                f"target group {tg.name} forwards to port {tg.port} and health-checks port "
-                f"{health}: the {HTTP_PORT_NAME} and {STATUS_PORT_NAME} nodePorts of "
-                f"{service.meta}",
+                msg(
+                    "target group {group} forwards to port {port} and health-checks port "
+                    "{health}: the {http} and {status} nodePorts of {service}",
+                    group=tg.name,
+                    port=tg.port,
+                    health=health,
+                    http=HTTP_PORT_NAME,
+                    status=STATUS_PORT_NAME,
+                    service=str(service.meta),
+                ),
             )

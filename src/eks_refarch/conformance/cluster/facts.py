@@ -11,28 +11,46 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from eks_refarch.conformance.cluster.kinds import DAEMONSETS
 from eks_refarch.conformance.cluster.source import KubeObject
 from eks_refarch.conformance.facts import CollectionError
+from eks_refarch.i18n import Message, Text, msg
 
 
 class Malformed(CollectionError):
     """An object whose field has a type Kubernetes would not accept."""
 
-    def __init__(self, obj: KubeObject, path: str, expected: str, found: Any) -> None:
+    def __init__(self, obj: KubeObject, path: str, expected: Text, found: Any) -> None:
         meta = obj.data.get("metadata") or {}
         name = f"{meta.get('namespace') or ''}/{meta.get('name')}".lstrip("/")
-        where = f"{obj.origin}: " if obj.origin else ""
+        seen = f"{found!r:.80}"
+        values = {"path": path, "expected": expected, "found": seen}
         super().__init__(
             f"{obj.kind.kind} {name}",
-            "a well-formed object",
-            f"{where}{path}: expected {expected}, found {found!r:.80}",
+            msg("a well-formed object"),
+            msg("{origin}: {path}: expected {expected}, found {found}", origin=obj.origin, **values)
+            if obj.origin
+            else msg("{path}: expected {expected}, found {found}", **values),
         )
 
 
-_NAMES = {dict: "a mapping", list: "a list", str: "a string", int: "an integer", bool: "true/false"}
+A_MAPPING, A_STRING = msg("a mapping"), msg("a string")
+_NAMES = {
+    dict: A_MAPPING,
+    list: msg("a list"),
+    str: A_STRING,
+    int: msg("an integer"),
+    bool: msg("true/false"),
+}
+
+
+def _either(names: list[Text]) -> Text:
+    return reduce(
+        lambda first, second: msg("{first} or {second}", first=first, second=second), names
+    )
 
 
 class Fields:
@@ -48,7 +66,7 @@ class Fields:
         path = self.at
         for key in keys:
             if not isinstance(value, Mapping):
-                raise Malformed(self.obj, path, "a mapping", value)
+                raise Malformed(self.obj, path, A_MAPPING, value)
             path = f"{path}.{key}" if path else key
             value = value.get(key)
             if value is None:
@@ -56,7 +74,7 @@ class Fields:
         # bool is an int in Python; Kubernetes does not accept true for a port.
         wrong_bool = isinstance(value, bool) and bool not in _as_tuple(expected)
         if wrong_bool or not isinstance(value, expected):
-            names = " or ".join(_NAMES.get(t, t.__name__) for t in _as_tuple(expected))
+            names = _either([_NAMES.get(t, t.__name__) for t in _as_tuple(expected)])
             raise Malformed(self.obj, path, names, value)
         return value
 
@@ -91,7 +109,7 @@ class Fields:
         base = self._path(keys)
         for i, item in enumerate(items):
             if not isinstance(item, Mapping):
-                raise Malformed(self.obj, f"{base}[{i}]", "a mapping", item)
+                raise Malformed(self.obj, f"{base}[{i}]", A_MAPPING, item)
             yield Fields(self.obj, item, f"{base}[{i}]")
 
     def strings(self, *keys: str) -> tuple[str, ...]:
@@ -99,7 +117,7 @@ class Fields:
         base = self._path(keys)
         for i, item in enumerate(items):
             if not isinstance(item, str):
-                raise Malformed(self.obj, f"{base}[{i}]", "a string", item)
+                raise Malformed(self.obj, f"{base}[{i}]", A_STRING, item)
         return tuple(items)
 
     def string_map(self, *keys: str) -> dict[str, str]:
@@ -107,7 +125,7 @@ class Fields:
         base = self._path(keys)
         for key, value in mapping.items():
             if not isinstance(value, str):
-                raise Malformed(self.obj, f"{base}[{key!r}]", "a string", value)
+                raise Malformed(self.obj, f"{base}[{key!r}]", A_STRING, value)
         return dict(mapping)
 
     def quantities(self, *keys: str) -> dict[str, str]:
@@ -117,7 +135,7 @@ class Fields:
         out = {}
         for key, value in mapping.items():
             if isinstance(value, bool) or not isinstance(value, str | int | float):
-                raise Malformed(self.obj, f"{base}[{key!r}]", "a quantity", value)
+                raise Malformed(self.obj, f"{base}[{key!r}]", msg("a quantity"), value)
             out[str(key)] = str(value)
         return out
 
@@ -144,10 +162,12 @@ class Meta:
             else (f"{self.kind} {self.name}")
         )
 
-    @property
-    def at(self) -> str:
-        """`` (at manifests/x.yaml:3)`` for a manifest, nothing for a live object."""
-        return f" (at {self.origin})" if self.origin else ""
+    def located(self, message: Text) -> Text:
+        """``message``, followed for a manifest by where the object is written, which is
+        where the reader changes it: ``... (at manifests/x.yaml:3)``."""
+        if not self.origin:
+            return message
+        return msg("{message} (at {origin})", message=message, origin=self.origin)
 
     @classmethod
     def of(cls, obj: KubeObject) -> Meta:
@@ -245,7 +265,7 @@ class Workload:
     containers: tuple[Container, ...]
     # None when no status was observed (manifests); otherwise whether it is ready.
     ready: bool | None
-    readiness: str  # "2/2 replicas ready", for messages
+    readiness: Text  # "2/2 replicas ready", for messages
 
     @classmethod
     def from_object(cls, obj: KubeObject) -> Workload:
@@ -272,18 +292,21 @@ class Workload:
         )
 
 
+NO_STATUS = msg("no status observed")
+
+
 def _readiness(
     obj: KubeObject, status: Fields, daemon: bool, replicas: int | None
-) -> tuple[bool | None, str]:
+) -> tuple[bool | None, Message]:
     if not obj.observed:
-        return None, "no status observed"
+        return None, NO_STATUS
     if daemon:
         desired = status.integer("desiredNumberScheduled") or 0
         ready = status.integer("numberReady") or 0
-        return ready >= desired, f"{ready}/{desired} pods ready"
+        return ready >= desired, msg("{ready}/{desired} pods ready", ready=ready, desired=desired)
     desired = 1 if replicas is None else replicas  # the API's default
     ready = status.integer("readyReplicas") or 0
-    return ready >= desired, f"{ready}/{desired} replicas ready"
+    return ready >= desired, msg("{ready}/{desired} replicas ready", ready=ready, desired=desired)
 
 
 @dataclass(frozen=True)
@@ -302,7 +325,7 @@ class PeerAuthentication:
         for port, setting in levels.data.items():
             where = f"{levels.at}[{port!r}]"
             if not isinstance(setting, Mapping):
-                raise Malformed(obj, where, "a mapping", setting)
+                raise Malformed(obj, where, A_MAPPING, setting)
             port_modes[str(port)] = Fields(obj, setting, where).text("mode") or "UNSET"
         return cls(Meta.of(obj), selector, spec.text("mtls", "mode"), port_modes)
 
@@ -447,7 +470,7 @@ class Application:
     components: tuple[str, ...]
     destination_namespace: str
     ready: bool | None  # None when no status was observed
-    readiness: str
+    readiness: Text
 
     @classmethod
     def from_object(cls, obj: KubeObject, components_annotation: str) -> Application:
@@ -459,9 +482,9 @@ class Application:
             health = f.text("status", "health", "status") or "Unknown"
             sync = f.text("status", "sync", "status") or "Unknown"
             ready: bool | None = health == "Healthy" and sync == "Synced"
-            readiness = f"health {health}, sync {sync}"
+            readiness: Text = msg("health {health}, sync {sync}", health=health, sync=sync)
         else:
-            ready, readiness = None, "no status observed"
+            ready, readiness = None, NO_STATUS
         return cls(
             meta,
             components,

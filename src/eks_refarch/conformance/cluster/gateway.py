@@ -14,6 +14,7 @@ from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
+from eks_refarch.i18n import Message, joined, msg
 from eks_refarch.manifests.names import HTTP_PORT_NAME, STATUS_PORT_NAME
 
 NODEPORT_DOCS = "https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport"
@@ -29,11 +30,20 @@ def gateway_service(services: Services, design: Design) -> Service | None:
     )
 
 
-def _missing(services: Services, design: Design) -> str:
+def _missing(services: Services, design: Design) -> Message:
     gw = design.mesh.ingress_gateway
     elsewhere = [str(s.meta) for s in services.items if s.meta.name == gw.name]
-    hint = f" (found {', '.join(elsewhere)} instead)" if elsewhere else ""
-    return f"not found: expected the ingress gateway Service in namespace {gw.namespace}{hint}"
+    if elsewhere:
+        return msg(
+            "not found: expected the ingress gateway Service in namespace {namespace} "
+            "(found {elsewhere} instead)",
+            namespace=gw.namespace,
+            elsewhere=joined(elsewhere),
+        )
+    return msg(
+        "not found: expected the ingress gateway Service in namespace {namespace}",
+        namespace=gw.namespace,
+    )
 
 
 @check(
@@ -62,11 +72,16 @@ def istio_gateway_service_nodeport(facts: Facts, design: Design) -> Iterator[Res
     elif service.type != gw.service_type:
         yield failed(
             resource,
-            f"type is {service.type}, expected {gw.service_type} "
-            f"(mesh.ingress_gateway.service_type){service.meta.at}",
+            service.meta.located(
+                msg(
+                    "type is {type}, expected {expected} (mesh.ingress_gateway.service_type)",
+                    type=service.type,
+                    expected=gw.service_type,
+                )
+            ),
         )
     else:
-        yield passed(resource, f"type {service.type}, as designed")
+        yield passed(resource, msg("type {type}, as designed", type=service.type))
 
 
 @check(
@@ -101,24 +116,48 @@ def istio_gateway_nodeports_designed(facts: Facts, design: Design) -> Iterator[R
             continue
         port = service.port_named(name)
         if port is None:
-            names = [p.name or "(unnamed)" for p in service.ports]
+            names = [p.name or msg("(unnamed)") for p in service.ports]
             yield failed(
                 resource,
-                f"no port named {name!r}; the Service's ports are {names}{service.meta.at}",
+                service.meta.located(
+                    msg(
+                        "no port named {name}; the Service's ports are {names}",
+                        name=repr(name),
+                        names=joined(names),
+                    )
+                ),
             )
             continue
         problems = []
         if port.node_port != node_port:
             problems.append(
-                f"nodePort is {port.node_port}, expected {node_port} "
-                f"(mesh.ingress_gateway.node_ports.{field})"
+                msg(
+                    "nodePort is {seen}, expected {expected} "
+                    "(mesh.ingress_gateway.node_ports.{field})",
+                    seen=port.node_port,
+                    expected=node_port,
+                    field=field,
+                )
             )
         if isinstance(port.target_port, int) and port.target_port != target_port:
-            problems.append(f"targetPort is {port.target_port}, expected {target_port}")
+            problems.append(
+                msg(
+                    "targetPort is {seen}, expected {expected}",
+                    seen=port.target_port,
+                    expected=target_port,
+                )
+            )
         if problems:
-            yield failed(resource, "; ".join(problems) + service.meta.at)
+            yield failed(resource, service.meta.located(joined(problems, style="clauses")))
         else:
-            yield passed(resource, f"nodePort {port.node_port} -> targetPort {port.target_port}")
+            yield passed(
+                resource,
+                msg(
+                    "nodePort {node_port} -> targetPort {target_port}",
+                    node_port=port.node_port,
+                    target_port=port.target_port,
+                ),
+            )
 
 
 @check(
@@ -148,8 +187,15 @@ def k8s_services_no_loadbalancer(facts: Facts, design: Design) -> Iterator[Resul
     for service in balanced:
         yield failed(
             str(service.meta),
-            f"type LoadBalancer; expected no LoadBalancer Services (traffic enters through "
-            f"the ALB and the {design.mesh.ingress_gateway.name} NodePort){service.meta.at}",
+            service.meta.located(
+                msg(
+                    "type LoadBalancer; expected no LoadBalancer Services (traffic enters "
+                    "through the ALB and the {gateway} NodePort)",
+                    gateway=design.mesh.ingress_gateway.name,
+                )
+            ),
         )
     if not balanced:
-        yield passed("Services", f"{len(services)} Services, none of type LoadBalancer")
+        yield passed(
+            "Services", msg("{count} Services, none of type LoadBalancer", count=len(services))
+        )

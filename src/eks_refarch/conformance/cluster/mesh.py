@@ -27,6 +27,7 @@ from eks_refarch.conformance.model import (
 )
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
+from eks_refarch.i18n import Message, joined, msg
 from eks_refarch.manifests.names import INJECT_LABEL, INJECTION_LABELS, mesh_root_namespace
 
 PEER_AUTH_DOCS = "https://istio.io/latest/docs/reference/config/security/peer_authentication/"
@@ -67,25 +68,42 @@ def istio_mtls_mesh_strict(facts: Facts, design: Design) -> Iterator[Result]:
     if not mesh_wide:
         yield failed(
             f"PeerAuthentication {root}/*",
-            f"no mesh-wide PeerAuthentication (one without a selector in {root}); expected "
-            f"mtls mode {expected} (mesh.mtls), Istio's default is PERMISSIVE",
+            msg(
+                "no mesh-wide PeerAuthentication (one without a selector in {root}); expected "
+                "mtls mode {expected} (mesh.mtls), Istio's default is PERMISSIVE",
+                root=root,
+                expected=expected,
+            ),
         )
         return
     for pa in mesh_wide:
         mode = pa.mode or "UNSET"
         if len(mesh_wide) > 1:
-            others = ", ".join(str(p.meta) for p in mesh_wide if p is not pa)
+            others = [str(p.meta) for p in mesh_wide if p is not pa]
             yield failed(
                 str(pa.meta),
-                f"one of {len(mesh_wide)} mesh-wide PeerAuthentications (also {others}); Istio "
-                f"uses the oldest, so which mode applies depends on creation time{pa.meta.at}",
+                pa.meta.located(
+                    msg(
+                        "one of {count} mesh-wide PeerAuthentications (also {others}); Istio "
+                        "uses the oldest, so which mode applies depends on creation time",
+                        count=len(mesh_wide),
+                        others=joined(others),
+                    )
+                ),
             )
         elif mode != expected:
             yield failed(
-                str(pa.meta), f"mtls mode {mode}, expected {expected} (mesh.mtls){pa.meta.at}"
+                str(pa.meta),
+                pa.meta.located(
+                    msg(
+                        "mtls mode {mode}, expected {expected} (mesh.mtls)",
+                        mode=mode,
+                        expected=expected,
+                    )
+                ),
             )
         else:
-            yield passed(str(pa.meta), f"mtls mode {mode}, mesh-wide")
+            yield passed(str(pa.meta), msg("mtls mode {mode}, mesh-wide", mode=mode))
 
 
 @check(
@@ -109,23 +127,41 @@ def istio_mtls_no_weaker_override(facts: Facts, design: Design) -> Iterator[Resu
     mesh_wide = _mesh_wide(facts[PeerAuthentications].items, design)
     overrides = [p for p in facts[PeerAuthentications].items if p not in mesh_wide]
     for pa in overrides:
-        scope = "workload" if pa.selector is not None else "namespace"
-        found = [f"mtls mode {pa.mode}"] if pa.mode in weaker else []
+        workload_level = pa.selector is not None
+        found = [msg("mtls mode {mode}", mode=pa.mode)] if pa.mode in weaker else []
         found += [
-            f"port {port} mode {mode}" for port, mode in pa.port_modes.items() if mode in weaker
+            msg("port {port} mode {mode}", port=port, mode=mode)
+            for port, mode in pa.port_modes.items()
+            if mode in weaker
         ]
         if found:
+            values = {"found": joined(found), "mesh": design.mesh.mtls}
             yield failed(
                 str(pa.meta),
-                f"{scope}-level {', '.join(found)} overrides the mesh-wide {design.mesh.mtls} "
-                f"(mesh.mtls){pa.meta.at}",
+                pa.meta.located(
+                    msg(
+                        "workload-level {found} overrides the mesh-wide {mesh} (mesh.mtls)",
+                        **values,
+                    )
+                    if workload_level
+                    else msg(
+                        "namespace-level {found} overrides the mesh-wide {mesh} (mesh.mtls)",
+                        **values,
+                    )
+                ),
             )
         else:
-            yield passed(str(pa.meta), f"{scope}-level, mode {pa.mode or 'UNSET'}: not weaker")
+            mode = pa.mode or "UNSET"
+            yield passed(
+                str(pa.meta),
+                msg("workload-level, mode {mode}: not weaker", mode=mode)
+                if workload_level
+                else msg("namespace-level, mode {mode}: not weaker", mode=mode),
+            )
     if not overrides:
         yield passed(
             "PeerAuthentications",
-            "no namespace- or workload-level PeerAuthentication overrides the mesh-wide mode",
+            msg("no namespace- or workload-level PeerAuthentication overrides the mesh-wide mode"),
         )
 
 
@@ -154,13 +190,19 @@ def istio_destinationrules_keep_mtls(facts: Facts, design: Design) -> Iterator[R
         if off:
             yield failed(
                 str(rule.meta),
-                f"tls mode DISABLE for host {rule.host} at {', '.join(off)}; expected "
-                f"ISTIO_MUTUAL or no tls setting{rule.meta.at}",
+                rule.meta.located(
+                    msg(
+                        "tls mode DISABLE for host {host} at {fields}; expected ISTIO_MUTUAL or "
+                        "no tls setting",
+                        host=rule.host,
+                        fields=joined(off),
+                    )
+                ),
             )
         else:
-            yield passed(str(rule.meta), f"host {rule.host}: mesh TLS left on")
+            yield passed(str(rule.meta), msg("host {host}: mesh TLS left on", host=rule.host))
     if not rules:
-        yield passed("DestinationRules", "no DestinationRules, so none turns mesh TLS off")
+        yield passed("DestinationRules", msg("no DestinationRules, so none turns mesh TLS off"))
 
 
 @check(
@@ -183,12 +225,15 @@ def istio_namespaces_injection_labelled(facts: Facts, design: Design) -> Iterato
     """
     injection = design.mesh.injection
     expected = f"{injection.label}={injection.label_value}"
+    first, second = INJECTION_LABELS
     by_name = {n.meta.name: n for n in facts[Namespaces].items}
     for name in injection.namespaces:
         namespace = by_name.get(name)
         resource = f"Namespace {name}"
         if namespace is None:
-            yield failed(resource, f"not found; expected it labelled {expected}")
+            yield failed(
+                resource, msg("not found; expected it labelled {expected}", expected=expected)
+            )
             continue
         labels = namespace.meta.labels
         both = all(label in labels for label in INJECTION_LABELS)
@@ -196,16 +241,31 @@ def istio_namespaces_injection_labelled(facts: Facts, design: Design) -> Iterato
         if both:
             yield failed(
                 resource,
-                f"has both {' and '.join(INJECTION_LABELS)}; expected only {expected}"
-                f"{namespace.meta.at}",
+                namespace.meta.located(
+                    msg(
+                        "has both {first} and {second}; expected only {expected}",
+                        first=first,
+                        second=second,
+                        expected=expected,
+                    )
+                ),
             )
         elif value != injection.label_value:
-            seen = f"{injection.label}={value}" if value is not None else "no such label"
-            yield failed(
-                resource, f"expected {expected} (mesh.injection), found {seen}{namespace.meta.at}"
+            seen = f"{injection.label}={value}"
+            wrong = (
+                msg(
+                    "expected {expected} (mesh.injection), found {seen}",
+                    expected=expected,
+                    seen=seen,
+                )
+                if value is not None
+                else msg(
+                    "expected {expected} (mesh.injection), found no such label", expected=expected
+                )
             )
+            yield failed(resource, namespace.meta.located(wrong))
         else:
-            yield passed(resource, f"labelled {expected}")
+            yield passed(resource, msg("labelled {expected}", expected=expected))
     for namespace in facts[Namespaces].items:
         labels = namespace.meta.labels
         if namespace.meta.name not in injection.namespaces and all(
@@ -213,9 +273,35 @@ def istio_namespaces_injection_labelled(facts: Facts, design: Design) -> Iterato
         ):
             yield failed(
                 str(namespace.meta),
-                f"has both {' and '.join(INJECTION_LABELS)}; expected at most one"
-                f"{namespace.meta.at}",
+                namespace.meta.located(
+                    msg(
+                        "has both {first} and {second}; expected at most one",
+                        first=first,
+                        second=second,
+                    )
+                ),
             )
+
+
+def _opt_out(label: bool, annotation: bool) -> Message | None:
+    """What in a pod template opts it out of injection, if anything does."""
+    if label and annotation:
+        return msg(
+            'pod template label and annotation {key}: "false" opt out of injection in a '
+            "meshed namespace",
+            key=INJECT_LABEL,
+        )
+    if label:
+        return msg(
+            'pod template label {key}: "false" opts out of injection in a meshed namespace',
+            key=INJECT_LABEL,
+        )
+    if annotation:
+        return msg(
+            'pod template annotation {key}: "false" opts out of injection in a meshed namespace',
+            key=INJECT_LABEL,
+        )
+    return None
 
 
 @check(
@@ -238,21 +324,20 @@ def istio_workloads_injection_enabled(facts: Facts, design: Design) -> Iterator[
     injected = set(design.mesh.injection.namespaces)
     workloads = [w for w in facts[Workloads].items if w.meta.namespace in injected]
     for workload in workloads:
-        opted_out = [
-            where
-            for where, values in (
-                ("label", workload.pod_labels),
-                ("annotation", workload.pod_annotations),
-            )
-            if values.get(INJECT_LABEL, "").lower() == "false"
-        ]
-        if opted_out:
-            yield failed(
-                str(workload.meta),
-                f'pod template {" and ".join(opted_out)} {INJECT_LABEL}: "false" opts out of '
-                f"injection in a meshed namespace{workload.meta.at}",
-            )
+        label, annotation = (
+            values.get(INJECT_LABEL, "").lower() == "false"
+            for values in (workload.pod_labels, workload.pod_annotations)
+        )
+        opt_out = _opt_out(label, annotation)
+        if opt_out is not None:
+            yield failed(str(workload.meta), workload.meta.located(opt_out))
         else:
-            yield passed(str(workload.meta), "no opt-out from sidecar injection")
+            yield passed(str(workload.meta), msg("no opt-out from sidecar injection"))
     if not workloads:
-        yield skipped("Workloads", f"no workloads in the injected namespaces {sorted(injected)}")
+        yield skipped(
+            "Workloads",
+            msg(
+                "no workloads in the injected namespaces {namespaces}",
+                namespaces=joined(sorted(injected)),
+            ),
+        )

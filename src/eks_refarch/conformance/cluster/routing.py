@@ -34,6 +34,7 @@ from eks_refarch.conformance.model import (
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
 from eks_refarch.design.model import Microservice
+from eks_refarch.i18n import Message, Text, joined, msg
 from eks_refarch.manifests.names import CLUSTER_DOMAIN, gateway_ref, routed_hosts
 
 VS_DOCS = "https://istio.io/latest/docs/reference/config/networking/virtual-service/"
@@ -144,13 +145,18 @@ def istio_virtualservices_bound_to_gateway(facts: Facts, design: Design) -> Iter
             ]
             if roots:
                 yield passed(
-                    resource, f"a delegate, reached through {', '.join(sorted(set(roots)))}"
+                    resource,
+                    msg("a delegate, reached through {roots}", roots=joined(sorted(set(roots)))),
                 )
             else:
                 yield failed(
                     resource,
-                    f"a delegate (no hosts) that no root VirtualService delegates to: nothing "
-                    f"routes to it{vs.meta.at}",
+                    vs.meta.located(
+                        msg(
+                            "a delegate (no hosts) that no root VirtualService delegates to: "
+                            "nothing routes to it"
+                        )
+                    ),
                 )
             continue
         bound = _bound_gateways(vs)
@@ -159,30 +165,44 @@ def istio_virtualservices_bound_to_gateway(facts: Facts, design: Design) -> Iter
             if unbound:
                 yield failed(
                     resource,
-                    f"serves the routed host(s) {unbound} but is bound to no gateway; expected "
-                    f"{gateway_ref(design)}{vs.meta.at}",
+                    vs.meta.located(
+                        msg(
+                            "serves the routed host(s) {hosts} but is bound to no gateway; "
+                            "expected {gateway}",
+                            hosts=joined(unbound),
+                            gateway=gateway_ref(design),
+                        )
+                    ),
                 )
             else:
-                yield skipped(resource, "mesh-internal: bound to no gateway")
+                yield skipped(resource, msg("mesh-internal: bound to no gateway"))
             continue
         if service is None:
+            gateway_service_name = f"{gw.namespace}/{gw.name}"
             yield failed(
                 resource,
-                f"cannot tell which pods are the ingress gateway: Service "
-                f"{gw.namespace}/{gw.name} not found",
+                msg(
+                    "cannot tell which pods are the ingress gateway: Service {service} not found",
+                    service=gateway_service_name,
+                ),
             )
             continue
-        problems: list[str] = []
+        problems: list[Message] = []
         served: dict[str, str] = {}
         for key in bound:
             ref = "/".join(key)
             gateway = gateways.get(key)
             if gateway is None:
-                problems.append(f"Gateway {ref} not found")
+                problems.append(msg("Gateway {gateway} not found", gateway=ref))
             elif not _selects(gateway, service.selector):
                 problems.append(
-                    f"Gateway {ref} selects {_labels(gateway.selector)}, not the ingress gateway "
-                    f"pods {_labels(service.selector)}"
+                    msg(
+                        "Gateway {gateway} selects {selector}, not the ingress gateway pods "
+                        "{labels}",
+                        gateway=ref,
+                        selector=_labels(gateway.selector),
+                        labels=_labels(service.selector),
+                    )
                 )
             else:
                 for host in vs.hosts:
@@ -190,32 +210,54 @@ def istio_virtualservices_bound_to_gateway(facts: Facts, design: Design) -> Iter
                         served.setdefault(host, ref)
         unserved = [h for h in vs.hosts if h not in served]
         if unserved:
-            detail = "; ".join(problems) if problems else "no bound Gateway lists them"
+            detail = (
+                joined(problems, style="clauses")
+                if problems
+                else msg("no bound Gateway lists them")
+            )
             yield failed(
                 resource,
-                f"host(s) {unserved} not served by a Gateway that selects the ingress gateway: "
-                f"{detail}{vs.meta.at}",
+                vs.meta.located(
+                    msg(
+                        "host(s) {hosts} not served by a Gateway that selects the ingress "
+                        "gateway: {detail}",
+                        hosts=joined(unserved),
+                        detail=detail,
+                    )
+                ),
             )
         else:
-            via = ", ".join(f"{h} by Gateway {ref}" for h, ref in served.items())
-            yield passed(resource, f"served on the ingress gateway: {via}")
+            via = [
+                msg("{host} by Gateway {gateway}", host=h, gateway=ref) for h, ref in served.items()
+            ]
+            yield passed(resource, msg("served on the ingress gateway: {via}", via=joined(via)))
 
 
-def _port_problem(destination: Destination, service: Service) -> str | None:
+def _port_problem(destination: Destination, service: Service) -> Message | None:
     if destination.port is None:
         if len(service.ports) != 1:
-            return f"no port given and {service.meta} has {len(service.ports)} ports"
+            return msg(
+                "no port given and {service} has {count} ports",
+                service=str(service.meta),
+                count=len(service.ports),
+            )
         port = service.ports[0]
     else:
         match = next((p for p in service.ports if p.port == destination.port), None)
         if match is None:
-            ports = [p.port for p in service.ports]
-            return f"{service.meta} has no port {destination.port} (ports {ports})"
+            return msg(
+                "{service} has no port {port} (ports {ports})",
+                service=str(service.meta),
+                port=destination.port,
+                ports=joined(p.port for p in service.ports),
+            )
         port = match
     if not port.name:
-        return (
-            f"{service.meta} port {port.port} has no name (Istio selects the protocol from "
-            f"the port name or appProtocol)"
+        return msg(
+            "{service} port {port} has no name (Istio selects the protocol from the port name "
+            "or appProtocol)",
+            service=str(service.meta),
+            port=port.port,
         )
     return None
 
@@ -241,15 +283,23 @@ def istio_destinations_named_service_ports(facts: Facts, design: Design) -> Iter
     items = facts[VirtualServices].items
     for vs in items:
         destinations = [d for r in vs.http for d in r.destinations] + list(vs.other_destinations)
-        problems, reached, external = [], [], []
+        problems: list[Message] = []
+        reached: list[Message] = []
+        external: list[str] = []
         for route in vs.http:
             if route.delegate is not None:
                 target = _find_vs(items, route.delegate)
                 ref = "/".join(route.delegate)
                 if target is None or not target.is_delegate:
-                    problems.append(f"route {route.name!r} delegates to {ref}: no such delegate")
+                    problems.append(
+                        msg(
+                            "route {route} delegates to {delegate}: no such delegate",
+                            route=repr(route.name),
+                            delegate=ref,
+                        )
+                    )
                 else:
-                    reached.append(f"delegate {ref}")
+                    reached.append(msg("delegate {delegate}", delegate=ref))
         for destination in destinations:
             key = service_key(destination.host, vs.meta.namespace)
             if key is None:
@@ -257,23 +307,35 @@ def istio_destinations_named_service_ports(facts: Facts, design: Design) -> Iter
                 continue
             service = services.get(key)
             if service is None:
-                problems.append(f"{destination.host}: no Service {key[0]}/{key[1]}")
+                problems.append(
+                    msg(
+                        "{host}: no Service {service}",
+                        host=destination.host,
+                        service="/".join(key),
+                    )
+                )
                 continue
             problem = _port_problem(destination, service)
             if problem:
-                problems.append(f"{destination.host}: {problem}")
+                problems.append(msg("{host}: {problem}", host=destination.host, problem=problem))
             else:
-                reached.append(f"Service {key[0]}/{key[1]} (named port)")
+                reached.append(msg("Service {service} (named port)", service="/".join(key)))
         if problems:
-            yield failed(str(vs.meta), "; ".join(problems) + vs.meta.at)
+            yield failed(str(vs.meta), vs.meta.located(joined(problems, style="clauses")))
         elif reached:
-            yield passed(str(vs.meta), f"routes to {', '.join(sorted(set(reached)))}")
+            yield passed(
+                str(vs.meta),
+                msg("routes to {destinations}", destinations=joined(sorted(set(reached), key=str))),
+            )
         elif external:
-            yield skipped(str(vs.meta), f"routes only to hosts outside the cluster {external}")
+            yield skipped(
+                str(vs.meta),
+                msg("routes only to hosts outside the cluster {hosts}", hosts=joined(external)),
+            )
         else:
-            yield skipped(str(vs.meta), "no route destinations")
+            yield skipped(str(vs.meta), msg("no route destinations"))
     if not facts[VirtualServices].items:
-        yield skipped("VirtualServices", "no VirtualServices")
+        yield skipped("VirtualServices", msg("no VirtualServices"))
 
 
 @dataclass(frozen=True)
@@ -306,8 +368,18 @@ def _first_match(vs: VirtualService, path: str) -> HttpRoute | None:
     return None
 
 
-def _describe(hops: list[_Hop]) -> str:
-    return " -> ".join(f"{h.vs.meta} route {h.route.name or '(unnamed)'!r}" for h in hops)
+def _hop(hop: _Hop) -> dict[str, Text]:
+    name = hop.route.name
+    return {"vs": str(hop.vs.meta), "route": repr(name) if name else msg("(unnamed)")}
+
+
+def _describe(hops: list[_Hop]) -> Message:
+    """The routes a request takes, ``VirtualService a/b route 'x' -> ...``, first hop first."""
+    *before, last = hops
+    path = msg("{vs} route {route}", **_hop(last))
+    for hop in reversed(before):
+        path = msg("{vs} route {route} -> {rest}", rest=path, **_hop(hop))
+    return path
 
 
 def _trace(
@@ -328,22 +400,41 @@ def _trace(
     if not roots:
         return failed(
             resource,
-            f"no VirtualService binds {host} to the gateway {designed_gateway}; expected it "
-            f"to reach {microservice.name}",
+            msg(
+                "no VirtualService binds {host} to the gateway {gateway}; expected it to reach "
+                "{microservice}",
+                host=host,
+                gateway=designed_gateway,
+                microservice=microservice.name,
+            ),
         )
     if len(roots) > 1:
-        names = ", ".join(str(r.meta) for r in roots)
         return failed(
             resource,
-            f"{len(roots)} VirtualServices bind {host} to {designed_gateway} ({names}); Istio "
-            f"merges them in creation order, so which route wins is not fixed",
+            msg(
+                "{count} VirtualServices bind {host} to {gateway} ({names}); Istio merges them "
+                "in creation order, so which route wins is not fixed",
+                count=len(roots),
+                host=host,
+                gateway=designed_gateway,
+                names=joined(str(r.meta) for r in roots),
+            ),
         )
     hops: list[_Hop] = []
     vs = roots[0]
     while True:
         route = _first_match(vs, path)
         if route is None:
-            return failed(resource, f"no route of {vs.meta} matches the path {path}{vs.meta.at}")
+            return failed(
+                resource,
+                vs.meta.located(
+                    msg(
+                        "no route of {vs} matches the path {path}",
+                        vs=str(vs.meta),
+                        path=path,
+                    )
+                ),
+            )
         hops.append(_Hop(vs, route))
         if route.delegate is None:
             break
@@ -352,25 +443,46 @@ def _trace(
             ref = "/".join(route.delegate)
             return failed(
                 resource,
-                f"{_describe(hops)} delegates to {ref}, which is not a delegate VirtualService",
+                msg(
+                    "{hops} delegates to {delegate}, which is not a delegate VirtualService",
+                    hops=_describe(hops),
+                    delegate=ref,
+                ),
             )
         vs = delegate
     if route.action != "route" or not route.destinations:
-        return failed(resource, f"{_describe(hops)} answers with {route.action}, not a route")
+        return failed(
+            resource,
+            msg(
+                "{hops} answers with {action}, not a route",
+                hops=_describe(hops),
+                action=route.action,
+            ),
+        )
     wrong = [
         d
         for d in route.destinations
         if service_key(d.host, vs.meta.namespace) != (microservice.namespace, microservice.name)
         or d.port not in (None, microservice.port)
     ]
-    expected = f"Service {microservice.namespace}/{microservice.name} port {microservice.port}"
+    name = f"{microservice.namespace}/{microservice.name}"
+    expected = msg("Service {service} port {port}", service=name, port=microservice.port)
     if wrong:
-        seen = ", ".join(f"{d.host}:{d.port}" for d in wrong)
         return failed(
             resource,
-            f"{_describe(hops)} sends {path} to {seen}; expected {expected}{hops[0].vs.meta.at}",
+            hops[0].vs.meta.located(
+                msg(
+                    "{hops} sends {path} to {seen}; expected {expected}",
+                    hops=_describe(hops),
+                    path=path,
+                    seen=joined(f"{d.host}:{d.port}" for d in wrong),
+                    expected=expected,
+                )
+            ),
         )
-    return passed(resource, f"{_describe(hops)} reaches {expected}")
+    return passed(
+        resource, msg("{hops} reaches {expected}", hops=_describe(hops), expected=expected)
+    )
 
 
 @check(

@@ -20,6 +20,7 @@ from eks_refarch.conformance.model import (
 )
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
+from eks_refarch.i18n import Message, joined, msg
 
 REQUESTS_DOCS = "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"
 PSS_DOCS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
@@ -39,27 +40,40 @@ def owned_namespaces(design: Design) -> list[str]:
 def _judge(
     facts: Facts,
     design: Design,
-    problems: Callable[[Workload], list[str]],
-    ok: str,
+    problems: Callable[[Workload], list[Message]],
+    ok: Message,
 ) -> Iterator[Result]:
     namespaces = owned_namespaces(design)
     workloads = [w for w in facts[Workloads].items if w.meta.namespace in namespaces]
     for workload in workloads:
         found = problems(workload)
         if found:
-            yield failed(str(workload.meta), "; ".join(found) + workload.meta.at)
+            yield failed(str(workload.meta), workload.meta.located(joined(found, style="clauses")))
         else:
             yield passed(str(workload.meta), ok)
     if not workloads:
-        yield skipped("Workloads", f"no workloads in the namespaces {namespaces}")
+        yield skipped(
+            "Workloads",
+            msg("no workloads in the namespaces {namespaces}", namespaces=joined(namespaces)),
+        )
 
 
-def _missing_requests(workload: Workload) -> list[str]:
+def _missing_requests(workload: Workload) -> list[Message]:
     out = []
     for c in workload.containers:
         missing = [r for r in ("cpu", "memory") if r not in c.requests]
-        if missing:
-            out.append(f"container {c.name!r} has no {' or '.join(missing)} request")
+        if len(missing) == 2:
+            out.append(
+                msg("container {container} has no cpu or memory request", container=repr(c.name))
+            )
+        elif missing:
+            out.append(
+                msg(
+                    "container {container} has no {resource} request",
+                    container=repr(c.name),
+                    resource=missing[0],
+                )
+            )
     return out
 
 
@@ -80,19 +94,25 @@ def k8s_workloads_requests_set(facts: Facts, design: Design) -> Iterator[Result]
     Without requests the scheduler packs pods blindly, Karpenter cannot size nodes for
     them, and they are the first evicted under memory pressure.
     """
-    yield from _judge(facts, design, _missing_requests, "every container requests cpu and memory")
+    yield from _judge(
+        facts, design, _missing_requests, msg("every container requests cpu and memory")
+    )
 
 
-def _root_containers(workload: Workload) -> list[str]:
+def _root_containers(workload: Workload) -> list[Message]:
     out = []
     for c in workload.containers:
         user = c.run_as_user if c.run_as_user is not None else workload.run_as_user
         non_root = c.run_as_non_root if c.run_as_non_root is not None else workload.run_as_non_root
         if user == 0:
-            out.append(f"container {c.name!r} runs as uid 0")
+            out.append(msg("container {container} runs as uid 0", container=repr(c.name)))
         elif user is None and not non_root:
             out.append(
-                f"container {c.name!r} sets neither runAsNonRoot: true nor a non-zero runAsUser"
+                msg(
+                    "container {container} sets neither runAsNonRoot: true nor a non-zero "
+                    "runAsUser",
+                    container=repr(c.name),
+                )
             )
     return out
 
@@ -114,12 +134,12 @@ def k8s_workloads_non_root(facts: Facts, design: Design) -> Iterator[Result]:
     A process running as root in a container is root on the node if it escapes; the
     Restricted Pod Security Standard requires runAsNonRoot.
     """
-    yield from _judge(facts, design, _root_containers, "every container runs as non-root")
+    yield from _judge(facts, design, _root_containers, msg("every container runs as non-root"))
 
 
-def _without_probe(workload: Workload) -> list[str]:
+def _without_probe(workload: Workload) -> list[Message]:
     return [
-        f"container {c.name!r} has no readinessProbe"
+        msg("container {container} has no readinessProbe", container=repr(c.name))
         for c in workload.containers
         if not c.init and not c.readiness_probe
     ]
@@ -142,7 +162,7 @@ def k8s_workloads_readiness_probe(facts: Facts, design: Design) -> Iterator[Resu
     Without one a pod receives traffic as soon as its process starts, so every rollout
     and restart sends requests to pods that cannot answer them yet.
     """
-    yield from _judge(facts, design, _without_probe, "every container has a readinessProbe")
+    yield from _judge(facts, design, _without_probe, msg("every container has a readinessProbe"))
 
 
 def _same_quantity(a: str, b: str) -> bool:
@@ -189,29 +209,67 @@ def k8s_microservices_match_design(facts: Facts, design: Design) -> Iterator[Res
         resource = f"microservice {m.namespace}/{m.name}"
         deployment = deployments.get((m.namespace, m.name))
         service = services.get((m.namespace, m.name))
-        problems = []
+        name = f"{m.namespace}/{m.name}"
+        problems: list[Message] = []
         if deployment is None:
-            problems.append(f"no Deployment {m.namespace}/{m.name}")
+            problems.append(msg("no Deployment {deployment}", deployment=name))
         else:
-            if deployment.replicas != m.replicas:
-                problems.append(f"replicas {deployment.replicas}, expected {m.replicas}")
+            if deployment.replicas is None:
+                problems.append(msg("replicas not set, expected {expected}", expected=m.replicas))
+            elif deployment.replicas != m.replicas:
+                problems.append(
+                    msg(
+                        "replicas {seen}, expected {expected}",
+                        seen=deployment.replicas,
+                        expected=m.replicas,
+                    )
+                )
             container = _main_container(deployment, m.name)
             designed = {"cpu": m.resources.cpu, "memory": m.resources.memory}
             for resource_name, quantity in designed.items():
                 seen = container.requests.get(resource_name) if container else None
-                if seen is None or not _same_quantity(seen, quantity):
-                    problems.append(f"{resource_name} request {seen}, expected {quantity}")
+                if seen is None:
+                    problems.append(
+                        msg(
+                            "no {resource} request, expected {expected}",
+                            resource=resource_name,
+                            expected=quantity,
+                        )
+                    )
+                elif not _same_quantity(seen, quantity):
+                    problems.append(
+                        msg(
+                            "{resource} request {seen}, expected {expected}",
+                            resource=resource_name,
+                            seen=seen,
+                            expected=quantity,
+                        )
+                    )
         if service is None:
-            problems.append(f"no Service {m.namespace}/{m.name}")
+            problems.append(msg("no Service {service}", service=name))
         elif not any(p.port == m.port and p.name for p in service.ports):
-            ports = [(p.name, p.port) for p in service.ports]
-            problems.append(f"Service has no named port {m.port} (ports {ports})")
+            ports = [
+                f"{p.port} ({p.name})" if p.name else msg("{port} (unnamed)", port=p.port)
+                for p in service.ports
+            ]
+            problems.append(
+                msg(
+                    "Service has no named port {port}; its ports are {ports}",
+                    port=m.port,
+                    ports=joined(ports),
+                )
+            )
         if problems:
-            where = deployment.meta.at if deployment else ""
-            yield failed(resource, "; ".join(problems) + where)
+            found = joined(problems, style="clauses")
+            yield failed(resource, deployment.meta.located(found) if deployment else found)
         else:
             yield passed(
                 resource,
-                f"{m.replicas} replicas, requests cpu {m.resources.cpu} memory "
-                f"{m.resources.memory}, Service port {m.port}",
+                msg(
+                    "{replicas} replicas, requests cpu {cpu} memory {memory}, Service port {port}",
+                    replicas=m.replicas,
+                    cpu=m.resources.cpu,
+                    memory=m.resources.memory,
+                    port=m.port,
+                ),
             )

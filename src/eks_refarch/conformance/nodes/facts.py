@@ -9,13 +9,14 @@ from typing import Protocol
 from eks_refarch.conformance.model import Result, errored, skipped
 from eks_refarch.conformance.nodes.kubelet import Setting
 from eks_refarch.design.model import Kubelet
+from eks_refarch.i18n import Text
 
 
 @dataclass(frozen=True)
 class Unknown:
     """What could not be read on one node, and why; a skip when the source cannot see it."""
 
-    reason: str
+    reason: Text
     skip: bool = False
 
     def result(self, target: str) -> Result:
@@ -46,7 +47,7 @@ class KubeletNode:
     kubeconfig: FileFact | Unknown
 
     @classmethod
-    def unreadable(cls, target: str, reason: str) -> KubeletNode:
+    def unreadable(cls, target: str, reason: Text) -> KubeletNode:
         unknown = Unknown(reason)
         return cls(target, unknown, unknown, unknown)
 

@@ -16,6 +16,7 @@ import testinfra.backend
 from paramiko.ssh_exception import SSHException
 from testinfra.backend.base import CommandResult
 
+from eks_refarch.conformance.facts import MessageError
 from eks_refarch.conformance.nodes.facts import FileFact, KubeletNode, Unknown
 from eks_refarch.conformance.nodes.kubelet import (
     KubeletConfigError,
@@ -28,6 +29,7 @@ from eks_refarch.conformance.nodes.kubelet import (
 )
 from eks_refarch.design.model import Kubelet
 from eks_refarch.errors import Problem, UserInputError
+from eks_refarch.i18n import Message, Text, joined, msg
 
 # What testinfra raises when a command cannot run or fails: RuntimeError (ssh exiting
 # 255, a file it cannot cat), AssertionError (check_output on a non-zero exit),
@@ -35,7 +37,7 @@ from eks_refarch.errors import Problem, UserInputError
 _HOST_FAILURES = (RuntimeError, AssertionError, OSError, SSHException)
 
 
-class HostError(Exception):
+class HostError(MessageError):
     """One read on one host failed; the message says which and why."""
 
 
@@ -71,11 +73,16 @@ def check_urls(urls: Sequence[str]) -> None:
         raise UserInputError(problems)
 
 
-def _why(exc: BaseException) -> str:
+def _exited(stderr: str, code: int) -> Text:
+    """What a failed command said, or its exit status when it said nothing."""
+    return stderr.strip() or msg("exit status {code}", code=code)
+
+
+def _why(exc: BaseException) -> Text:
     # testinfra's ssh backend raises RuntimeError(CommandResult) when ssh exits 255.
     arg = exc.args[0] if exc.args else None
     if isinstance(arg, CommandResult):
-        return arg.stderr.strip() or f"exit status {arg.rc}"
+        return _exited(arg.stderr, arg.rc)
     return f"{type(exc).__name__}: {exc}".strip()
 
 
@@ -86,35 +93,47 @@ class _Reader:
         self.host = host
         self.target = target
 
-    def _do(self, what: str, read: Callable[[], Any]) -> Any:
+    def _failed(self, what: Message, why: Text) -> HostError:
+        return HostError(msg("{what} on {target}: {why}", what=what, target=self.target, why=why))
+
+    def _do(self, what: Message, read: Callable[[], Any]) -> Any:
         try:
             return read()
         except _HOST_FAILURES as exc:
-            raise HostError(f"{what} on {self.target}: {_why(exc)}") from None
+            raise self._failed(what, _why(exc)) from None
 
     def probe(self) -> None:
+        """Whether the host runs a command at all; raises HostError with the reason if not."""
         try:
             result = self.host.run("true")
         except _HOST_FAILURES as exc:
             raise HostError(_why(exc)) from None
         if result.rc != 0:
-            raise HostError(result.stderr.strip() or f"exit status {result.rc}")
+            raise HostError(_exited(result.stderr, result.rc))
 
     def kubelet_argv(self) -> list[str] | None:
         # ps -C selects by command name, as testinfra's host.process.filter(comm=...)
         # does, without the half-dozen commands that module runs to pick a ps flavour.
-        result = self._do("listing processes", lambda: self.host.run("ps -C kubelet -o pid="))
+        listing = msg("listing processes")
+        result = self._do(listing, lambda: self.host.run("ps -C kubelet -o pid="))
         if result.rc not in (0, 1):  # 1: no such process
-            raise HostError(f"listing processes on {self.target}: {result.stderr.strip()}")
+            raise self._failed(listing, _exited(result.stderr, result.rc))
         pids = [int(p) for p in result.stdout.split()]
         if not pids:
             return None
         if len(pids) > 1:
-            raise HostError(f"{len(pids)} kubelet processes on {self.target} (pids {pids})")
+            raise HostError(
+                msg(
+                    "{count} kubelet processes on {target} (pids {pids})",
+                    count=len(pids),
+                    target=self.target,
+                    pids=joined(pids),
+                )
+            )
         # /proc/<pid>/cmdline keeps the argument boundaries; ps output, which testinfra's
         # process.args re-joins on whitespace, loses them.
         path = f"/proc/{pids[0]}/cmdline"
-        raw: bytes = self._do(f"reading {path}", lambda: self.host.file(path).content)
+        raw: bytes = self._do(_reading(path), lambda: self.host.file(path).content)
         return [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a]
 
     def stat(self, paths: Sequence[str]) -> dict[str, FileFact]:
@@ -128,28 +147,34 @@ class _Reader:
         if not unique:
             return {}
         command = "stat -L -c '%%n\t%%a\t%%U\t%%G' -- " + " ".join(["%s"] * len(unique))
-        result = self._do("reading file modes", lambda: self.host.run(command, *unique))
+        modes = msg("reading file modes")
+        result = self._do(modes, lambda: self.host.run(command, *unique))
         found = {p: FileFact(p, None, None, None) for p in unique}
         for line in result.stdout.splitlines():
             name, mode, user, group = line.rsplit("\t", 3)
             found[name] = FileFact(name, int(mode, 8), user, group)
         if result.rc not in (0, 1):
-            raise HostError(f"reading file modes on {self.target}: {result.stderr.strip()}")
+            raise self._failed(modes, _exited(result.stderr, result.rc))
         return found
 
     def text(self, path: str) -> str:
-        text: str = self._do(f"reading {path}", lambda: self.host.file(path).content_string)
+        text: str = self._do(_reading(path), lambda: self.host.file(path).content_string)
         return text
 
     def drop_ins(self, directory: str) -> list[str]:
         # find, because the kubelet walks the directory recursively (filepath.WalkDir).
+        listing = msg("listing {directory}", directory=directory)
         result = self._do(
-            f"listing {directory}",
+            listing,
             lambda: self.host.run(r"find %s \( -type f -o -type l \) -name '*.conf'", directory),
         )
         if result.rc != 0 and "No such file" not in result.stderr:
-            raise HostError(f"listing {directory} on {self.target}: {result.stderr.strip()}")
+            raise self._failed(listing, _exited(result.stderr, result.rc))
         return drop_in_order(result.stdout.splitlines())
+
+
+def _reading(path: str) -> Message:
+    return msg("reading {path}", path=path)
 
 
 def read_kubelet(reader: _Reader, kubelet: Kubelet) -> KubeletNode:
@@ -158,7 +183,9 @@ def read_kubelet(reader: _Reader, kubelet: Kubelet) -> KubeletNode:
     try:
         reader.probe()
     except HostError as exc:
-        return KubeletNode.unreadable(target, f"could not reach {target}: {exc}")
+        return KubeletNode.unreadable(
+            target, msg("could not reach {target}: {reason}", target=target, reason=exc.message)
+        )
     try:
         argv = reader.kubelet_argv()
         flags = parse_flags(argv) if argv is not None else None
@@ -177,12 +204,15 @@ def read_kubelet(reader: _Reader, kubelet: Kubelet) -> KubeletNode:
         files += [drop_in_stats[p] for p in drop_ins]
         kubeconfig: FileFact | Unknown = stats[paths.kubeconfig]
     except HostError as exc:
-        return KubeletNode.unreadable(target, str(exc))
+        return KubeletNode.unreadable(target, exc.message)
     settings: dict[str, Setting] | Unknown
     if flags is None:
         settings = Unknown(
-            f"no kubelet process on {target}: its command-line flags, which override the "
-            "config file, are unknown"
+            msg(
+                "no kubelet process on {target}: its command-line flags, which override the "
+                "config file, are unknown",
+                target=target,
+            )
         )
     else:
         settings = _settings(reader, flags, paths.config, config, drop_ins)
@@ -201,12 +231,16 @@ def _settings(
         if path is not None:
             if config is None or not config.exists:
                 return Unknown(
-                    f"the kubelet's config file {path} does not exist on {reader.target}"
+                    msg(
+                        "the kubelet's config file {path} does not exist on {target}",
+                        path=path,
+                        target=reader.target,
+                    )
                 )
             documents.append((path, parse_config(reader.text(path), path)))
         documents += [(p, parse_config(reader.text(p), p)) for p in drop_ins]
     except (HostError, KubeletConfigError) as exc:
-        return Unknown(str(exc))
+        return Unknown(exc.message)
     return effective(documents, flags, config_file=path is not None)
 
 
@@ -230,7 +264,10 @@ class TestinfraNodes:
                 host = self.get_host(url)
             except _HOST_FAILURES as exc:
                 nodes.append(
-                    KubeletNode.unreadable(target, f"could not open {target}: {_why(exc)}")
+                    KubeletNode.unreadable(
+                        target,
+                        msg("could not open {target}: {reason}", target=target, reason=_why(exc)),
+                    )
                 )
                 continue
             nodes.append(read_kubelet(_Reader(host, target), kubelet))

@@ -19,23 +19,27 @@ from typing import Any
 
 import yaml
 
+from eks_refarch.conformance.facts import MessageError
+from eks_refarch.i18n import Text, msg
+
 KIND = "KubeletConfiguration"
 DROP_IN_SUFFIX = ".conf"
 SERVER_CERT_GATE = "RotateKubeletServerCertificate"
-FILE_DEFAULTS = "default (KubeletConfiguration v1beta1)"
-FLAG_DEFAULTS = "default (kubelet flags without --config)"
+FILE_DEFAULTS = msg("default (KubeletConfiguration v1beta1)")
+FLAG_DEFAULTS = msg("default (kubelet flags without --config)")
 
 
-class KubeletConfigError(ValueError):
+class KubeletConfigError(MessageError, ValueError):
     """A kubelet configuration file the kubelet itself would refuse."""
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One effective kubelet setting and where its value came from."""
+    """One effective kubelet setting and where its value came from: a file or /configz
+    path, a flag, or a default."""
 
     value: Any
-    source: str
+    source: Text
 
 
 @dataclass(frozen=True)
@@ -132,15 +136,29 @@ def parse_config(text: str, path: str) -> dict[str, Any]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise KubeletConfigError(f"{path}{where}: not valid JSON or YAML") from None
+        where = f"{path}:{mark.line + 1}" if mark is not None else path
+        raise KubeletConfigError(msg("{file}: not valid JSON or YAML", file=where)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise KubeletConfigError(f"{path}: expected a {KIND} mapping, found {type(data).__name__}")
+        raise KubeletConfigError(
+            msg(
+                "{file}: expected a {kind} mapping, found {found}",
+                file=path,
+                kind=KIND,
+                found=type(data).__name__,
+            )
+        )
     kind = data.get("kind")
     if kind is not None and kind != KIND:
-        raise KubeletConfigError(f"{path}: expected kind {KIND}, found {kind!r}")
+        raise KubeletConfigError(
+            msg(
+                "{file}: expected kind {kind}, found {found}",
+                file=path,
+                kind=KIND,
+                found=repr(kind),
+            )
+        )
     return data
 
 
@@ -262,12 +280,14 @@ def effective(
         raw = gates.get(SERVER_CERT_GATE) if spec.flag == "feature-gates" else flags.get(spec.flag)
         if raw is not None:
             shown = f"{SERVER_CERT_GATE}={raw}" if spec.flag == "feature-gates" else raw
-            settings[spec.name] = Setting(_from_flag(spec, raw), f"flag --{spec.flag}={shown}")
+            flag = f"--{spec.flag}={shown}"
+            settings[spec.name] = Setting(_from_flag(spec, raw), msg("flag {flag}", flag=flag))
             continue
         value = _lookup(merged, spec.path)
         if value is not None:
-            setters = [source for source, doc in documents if _lookup(doc, spec.path) is not None]
-            settings[spec.name] = Setting(value, setters[-1] if setters else "configuration")
+            # The last document that sets the value: merging only keeps a value that one sets.
+            setter = [source for source, doc in documents if _lookup(doc, spec.path) is not None]
+            settings[spec.name] = Setting(value, setter[-1])
         elif config_file:
             settings[spec.name] = Setting(spec.default, FILE_DEFAULTS)
         else:

@@ -22,6 +22,7 @@ from eks_refarch.conformance.nodes.facts import FileFact, KubeletNode, KubeletNo
 from eks_refarch.conformance.nodes.kubelet import SPEC, duration_seconds
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
+from eks_refarch.i18n import Joined, Message, joined, msg
 
 CIS_EKS = "https://www.cisecurity.org/benchmark/kubernetes"
 EKS_CIS = "https://docs.aws.amazon.com/eks/latest/userguide/cis.html"
@@ -50,12 +51,19 @@ def _settings(facts: Facts, design: Design, name: str, ok: Compare = _equal) -> 
             yield node.settings.result(node.target)
             continue
         setting = node.settings[name]
-        seen = f"{spec.label} is {setting.value!r} (from {setting.source})"
+        values = {"setting": spec.label, "value": repr(setting.value), "source": setting.source}
         if ok(setting.value, expected):
-            yield passed(node.target, seen)
+            yield passed(node.target, msg("{setting} is {value} (from {source})", **values))
         else:
             yield failed(
-                node.target, f"{seen}; expected {expected!r} (nodes.kubelet.expected.{name})"
+                node.target,
+                msg(
+                    "{setting} is {value} (from {source}); expected {expected} "
+                    "(nodes.kubelet.expected.{field})",
+                    expected=repr(expected),
+                    field=name,
+                    **values,
+                ),
             )
 
 
@@ -66,8 +74,8 @@ def _octal(mode: int) -> str:
 def _files(
     facts: Facts,
     select: Callable[[KubeletNode], Sequence[FileFact] | FileFact | Unknown],
-    judge: Callable[[FileFact], str | None],
-    what: str,
+    judge: Callable[[FileFact], Message | None],
+    seen: Callable[[Joined], Message],
 ) -> Iterator[Result]:
     for node in facts[KubeletNodes].items:
         files = select(node)
@@ -78,15 +86,20 @@ def _files(
         problems = []
         for f in listed:
             if not f.exists:
-                problems.append(f"{f.path} does not exist (or is not the one the kubelet reads)")
+                problems.append(
+                    msg(
+                        "{path} does not exist (or is not the one the kubelet reads)",
+                        path=f.path,
+                    )
+                )
             else:
                 problem = judge(f)
                 if problem:
                     problems.append(problem)
         if problems:
-            yield failed(node.target, "; ".join(problems))
+            yield failed(node.target, joined(problems, style="clauses"))
         else:
-            yield passed(node.target, f"{what}: " + ", ".join(_describe(f) for f in listed))
+            yield passed(node.target, seen(joined(_describe(f) for f in listed)))
 
 
 def _describe(f: FileFact) -> str:
@@ -94,29 +107,47 @@ def _describe(f: FileFact) -> str:
     return f"{f.path} {mode} {f.owner}:{f.group}"
 
 
-def _mode_judge(design: Design) -> Callable[[FileFact], str | None]:
+def _mode_judge(design: Design) -> Callable[[FileFact], Message | None]:
     allowed = int(design.nodes.kubelet.max_file_mode, 8)
 
-    def judge(f: FileFact) -> str | None:
+    def judge(f: FileFact) -> Message | None:
         if f.mode is not None and f.mode & ~allowed:
-            return (
-                f"{f.path} has mode {_octal(f.mode)}, more permissive than "
-                f"{design.nodes.kubelet.max_file_mode} (nodes.kubelet.max_file_mode)"
+            return msg(
+                "{path} has mode {mode}, more permissive than {allowed} "
+                "(nodes.kubelet.max_file_mode)",
+                path=f.path,
+                mode=_octal(f.mode),
+                allowed=design.nodes.kubelet.max_file_mode,
             )
         return None
 
     return judge
 
 
-def _owner_judge(design: Design) -> Callable[[FileFact], str | None]:
+def _owner_judge(design: Design) -> Callable[[FileFact], Message | None]:
     owner, group = design.nodes.kubelet.file_owner, design.nodes.kubelet.file_group
+    expected = f"{owner}:{group}"
 
-    def judge(f: FileFact) -> str | None:
+    def judge(f: FileFact) -> Message | None:
         if (f.owner, f.group) != (owner, group):
-            return f"{f.path} is owned by {f.owner}:{f.group}, expected {owner}:{group}"
+            seen = f"{f.owner}:{f.group}"
+            return msg(
+                "{path} is owned by {seen}, expected {expected}",
+                path=f.path,
+                seen=seen,
+                expected=expected,
+            )
         return None
 
     return judge
+
+
+def _modes_seen(files: Joined) -> Message:
+    return msg("mode: {files}", files=files)
+
+
+def _owners_seen(files: Joined) -> Message:
+    return msg("owner: {files}", files=files)
 
 
 def _config_files(node: KubeletNode) -> Sequence[FileFact] | Unknown:
@@ -153,7 +184,7 @@ def kubelet_kubeconfig_mode_restricted(facts: Facts, design: Design) -> Iterator
     Anyone who can change it can point the kubelet at another API server or steal its
     credentials.
     """
-    yield from _files(facts, _kubeconfig, _mode_judge(design), "mode")
+    yield from _files(facts, _kubeconfig, _mode_judge(design), _modes_seen)
 
 
 @check(
@@ -168,7 +199,7 @@ def kubelet_kubeconfig_owner_designed(facts: Facts, design: Design) -> Iterator[
 
     A file owned by another user can be rewritten by that user.
     """
-    yield from _files(facts, _kubeconfig, _owner_judge(design), "owner")
+    yield from _files(facts, _kubeconfig, _owner_judge(design), _owners_seen)
 
 
 @check(
@@ -184,7 +215,7 @@ def kubelet_config_mode_restricted(facts: Facts, design: Design) -> Iterator[Res
     Every setting the other node checks verify lives in these files; whoever may write
     one may turn authentication off.
     """
-    yield from _files(facts, _config_files, _mode_judge(design), "mode")
+    yield from _files(facts, _config_files, _mode_judge(design), _modes_seen)
 
 
 @check(
@@ -199,7 +230,7 @@ def kubelet_config_owner_designed(facts: Facts, design: Design) -> Iterator[Resu
 
     A file owned by another user can be rewritten by that user.
     """
-    yield from _files(facts, _config_files, _owner_judge(design), "owner")
+    yield from _files(facts, _config_files, _owner_judge(design), _owners_seen)
 
 
 def _setting_fix(name: str) -> Remediation:
