@@ -57,7 +57,9 @@ def template() -> Catalog:
         for filename, _, message, comments, context in extract_from_dir(
             str(root), keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
         ):
-            where = (Path(root, filename).relative_to(ROOT).as_posix(), None)
+            # The line is not kept (write_po's include_lineno=False): the catalogs must not
+            # change each time code moves.
+            where = (Path(root, filename).relative_to(ROOT).as_posix(), 0)
             catalog.add(message, locations=[where], auto_comments=comments, context=context)
     for context, text in check_texts():
         catalog.add(text, context=context)

@@ -42,6 +42,9 @@ def test_every_string_is_translated_keeps_its_fields_and_is_not_fuzzy(
     problems = []
     for m in entries:
         where = f"{m.context or ''} {m.id!r}"
+        # No plural forms are used, so every id and string is a single str.
+        assert isinstance(m.id, str), where
+        assert isinstance(m.string, str), where
         if not m.string:
             problems.append(f"untranslated: {where}")
         elif m.fuzzy:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lark import Tree
@@ -28,7 +29,7 @@ META = {"count", "for_each", "depends_on", "provider", "lifecycle"}
 DATA_SOURCES = {"aws_caller_identity", "aws_partition", "aws_elb_service_account"}
 
 
-def names(body: Tree, path: str) -> Iterator[tuple[str, str]]:
+def names(body: Tree[Any], path: str) -> Iterator[tuple[str, str]]:
     """(path, name) for every argument and block in ``body``, dynamic blocks by label."""
     for node in _trees(body):
         if node.data == "attribute":

@@ -55,7 +55,7 @@ def fmt_problems(text: str) -> list[str]:
     """Where ``text`` breaks terraform fmt's layout, by hclwrite's rules: a line is indented
     two spaces per open bracket group, and the equals signs of consecutive single-line
     assignments line up one space after the longest name."""
-    problems = []
+    problems: list[str] = []
     run: list[tuple[int, re.Match[str]]] = []
     indents: list[int] = []
 

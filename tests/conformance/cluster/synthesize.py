@@ -151,7 +151,7 @@ def _wire(kind: kinds.Kind, items: list[dict[str, Any]], meta: dict[str, Any]) -
         return envelope  # custom resources travel as they are, kind and apiVersion included
     api = client.ApiClient()
     typed = api.deserialize(json.dumps(envelope), model, "application/json")
-    wire: dict[str, Any] = api.sanitize_for_serialization(typed)
+    wire: dict[str, Any] = api.sanitize_for_serialization(typed)  # type: ignore[no-untyped-call]
     # The API server leaves kind and apiVersion out of the items of a typed list.
     for item in wire["items"]:
         item.pop("kind", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -148,7 +149,7 @@ def test_durations_add_up(h: int, m: int, s: int) -> None:
 
 
 def test_flags_override_drop_ins_which_override_the_file_which_overrides_defaults() -> None:
-    documents = [
+    documents: list[tuple[str, Mapping[str, Any]]] = [
         (
             "/etc/kubelet/config.json",
             {
