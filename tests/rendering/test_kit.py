@@ -94,8 +94,9 @@ def test_the_canvas_titles_the_diagram_in_its_language() -> None:
     source = canvas.drawn[0].source
     assert source is not None
     assert (
-        '<FONT POINT-SIZE="18">管理の境界：Terraform が持つもの、GitOps が持つもの</FONT>'
-        '<BR ALIGN="LEFT"/>サブタイトル<BR ALIGN="LEFT"/>凡例<BR ALIGN="LEFT"/>' in source
+        '<TD ALIGN="LEFT"><FONT POINT-SIZE="18">管理の境界：Terraform が持つもの、GitOps が持つもの'
+        '</FONT></TD></TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14">サブタイトル</FONT></TD>'
+        '</TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14">凡例</FONT></TD>' in source
     )
 
 

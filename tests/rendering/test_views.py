@@ -11,6 +11,7 @@ import pytest
 
 from eks_refarch.design import Design
 from eks_refarch.rendering import LANGS, VIEW_TITLES, VIEWS, render
+from eks_refarch.rendering.graphviz_dot import find_dot, run_dot
 from eks_refarch.rendering.iconart import ICON_DIR
 from eks_refarch.rendering.kit import FONT
 from eks_refarch.rendering.network import TIERS
@@ -384,3 +385,18 @@ def test_changing_the_gateway_http_node_port_changes_the_port_labels(
         assert ("HTTP :31080",) in labels
         assert _has_text(changed, "nodePort :31080, :30021")
         assert not _has_text(changed, "30080")
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_picture_has_no_background_of_its_own(rendered_dir: Path, view: str) -> None:
+    # The page puts each picture on a panel made for the colour scheme: a white slab
+    # drawn into the SVG would stay white in the dark scheme.
+    # (Graphviz draws its background as the graph's first shape, a white polygon.)
+    svg = (rendered_dir / "en" / f"{view}.svg").read_text(encoding="utf-8")
+    assert '<polygon fill="white"' not in svg
+    assert '<polygon fill="white"' in _white_background_sample()
+
+
+def _white_background_sample() -> str:
+    """What Graphviz writes for a graph that keeps its default background."""
+    return run_dot(find_dot(), "digraph g { a }", {}, to_stdout="svg").stdout.decode()

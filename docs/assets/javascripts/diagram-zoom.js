@@ -2,24 +2,25 @@
 // labels were set for, and pans and zooms with the mouse, the keyboard and touch.
 // Written for this site (no library, nothing fetched from elsewhere).
 //
-// Scale 1 shows one SVG user unit (one point in Graphviz's output) as one CSS pixel,
-// the size at which every label of a view is at least as tall as the house type size.
-// The view opens at that scale, or larger when the whole picture fits the screen.
+// Scale 1 shows one SVG user unit (one point in Graphviz's output) as one CSS pixel, so
+// a label set at the house size of 14 points is about 14 pixels tall. The view opens at
+// the reading scale, a little larger, or larger still when the whole picture fits.
 (() => {
   "use strict";
 
   const FIGURE = "figure.refarch-diagram";
   const MIN_SCALE = 0.1;
   const MAX_SCALE = 4;
+  const READING_SCALE = 1.2;
   const STEP = 1.25;
   const PAN = 0.15; // of the viewport, per arrow key
   const WORDS = {
     en: {open: "Enlarge", zoomIn: "Zoom in", zoomOut: "Zoom out", fit: "Fit to screen",
-         actual: "Actual size", close: "Close", help: "Drag or use the arrow keys to move; " +
-         "+ and − zoom, 0 fits, 1 shows the actual size, Esc closes."},
+         reading: "Reading size", close: "Close", help: "Drag or use the arrow keys to " +
+         "move; + and − zoom, 0 fits, 1 returns to the reading size, Esc closes."},
     ja: {open: "拡大表示", zoomIn: "拡大", zoomOut: "縮小", fit: "画面に合わせる",
-         actual: "原寸", close: "閉じる", help: "ドラッグか矢印キーで移動。+ と − で拡大縮小、" +
-         "0 で画面に合わせ、1 で原寸、Esc で閉じる。"},
+         reading: "読みやすい大きさ", close: "閉じる", help: "ドラッグか矢印キーで移動。" +
+         "+ と − で拡大縮小、0 で画面に合わせ、1 で読みやすい大きさに戻し、Esc で閉じる。"},
   };
 
   const words = () => WORDS[document.documentElement.lang] || WORDS.en;
@@ -44,7 +45,7 @@
         '<button type="button" data-act="out"></button>' +
         '<button type="button" data-act="in"></button>' +
         '<button type="button" data-act="fit"></button>' +
-        '<button type="button" data-act="actual"></button>' +
+        '<button type="button" data-act="reading"></button>' +
         '<button type="button" data-act="close"></button>' +
         "</div>" +
         '<div class="refarch-zoom__stage" tabindex="0"><img alt="" draggable="false"></div>' +
@@ -52,7 +53,7 @@
       this.root.querySelector(".refarch-zoom__title").textContent = title;
       this.root.querySelector(".refarch-zoom__help").textContent = w.help;
       const labels = {out: ["−", w.zoomOut], in: ["+", w.zoomIn], fit: ["⤢", w.fit],
-                      actual: ["1:1", w.actual], close: ["×", w.close]};
+                      reading: ["A", w.reading], close: ["×", w.close]};
       for (const button of this.root.querySelectorAll("button")) {
         const [text, label] = labels[button.dataset.act];
         button.textContent = text;
@@ -72,7 +73,7 @@
       document.documentElement.classList.add("refarch-zoom-open");
       this.x = 0;
       this.y = 0;
-      this.scale = Math.max(1, Math.min(this.fitScale(), MAX_SCALE));
+      this.scale = Math.max(READING_SCALE, Math.min(this.fitScale(), MAX_SCALE));
       this.place(this.scale, null);
       this.stage.focus();
     }
@@ -134,7 +135,7 @@
       if (action === "in") this.place(this.scale * STEP, this.centre());
       else if (action === "out") this.place(this.scale / STEP, this.centre());
       else if (action === "fit") this.place(this.fitScale(), null);
-      else if (action === "actual") this.place(1, null);
+      else if (action === "reading") this.place(READING_SCALE, null);
       else if (action === "close") this.close();
     }
 
@@ -147,7 +148,7 @@
         const box = this.stage.getBoundingClientRect();
         const keys = {
           "+": () => this.act("in"), "=": () => this.act("in"), "-": () => this.act("out"),
-          "0": () => this.act("fit"), "1": () => this.act("actual"),
+          "0": () => this.act("fit"), "1": () => this.act("reading"),
           ArrowLeft: () => this.pan(box.width * PAN, 0),
           ArrowRight: () => this.pan(-box.width * PAN, 0),
           ArrowUp: () => this.pan(0, box.height * PAN),

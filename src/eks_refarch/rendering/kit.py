@@ -454,14 +454,18 @@ class Canvas:
 
 
 def graph_title(heading: str, subtitle: str, note: str | None = None) -> str:
-    """The picture's title (larger), its subtitle and notes, wrapped, as an HTML-like label."""
+    """The picture's title (larger), its subtitle and notes, wrapped, as an HTML-like label.
 
-    def escaped(text: str) -> str:
-        return '<BR ALIGN="LEFT"/>'.join(
-            html.escape(line, quote=False) for line in wrap(text).split("\n")
-        )
-
-    parts = [f'<FONT POINT-SIZE="{TITLE_SIZE}">{escaped(heading)}</FONT>', escaped(subtitle)]
-    if note:
-        parts.append(escaped(note))
-    return "<" + '<BR ALIGN="LEFT"/>'.join(parts) + '<BR ALIGN="LEFT"/>>'
+    One table row per line: lines of a bare HTML-like label are set one font size apart,
+    so that the boxes of neighbouring lines overlap by a pixel in a browser.
+    """
+    rows = [(line, TITLE_SIZE) for line in wrap(heading).split("\n")]
+    rows += [
+        (line, TEXT_SIZE) for part in (subtitle, note) if part for line in wrap(part).split("\n")
+    ]
+    cells = "".join(
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{size}">{html.escape(line, quote=False)}'
+        "</FONT></TD></TR>"
+        for line, size in rows
+    )
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
