@@ -15,11 +15,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.helpers import launch_chromium
 from tests.site import sitebuild
-from tests.site.conftest import LOOPBACK_ONLY
+from tests.site.conftest import Recorder
 
 pytestmark = pytest.mark.browser
 
@@ -75,11 +74,12 @@ class Shown:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = launch_chromium(p, LOOPBACK_ONLY)
-        yield browser
-        browser.close()
+def browser(recorder: Recorder) -> Browser:
+    """The session's Chromium (one Playwright per process), where no host but 127.0.0.1
+    resolves; each test opens contexts of its own in it."""
+    browser = recorder.context.browser
+    assert browser is not None
+    return browser
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,7 @@ from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.design import Design, load
 from eks_refarch.design.cli import design_option
 from eks_refarch.errors import EXIT_CODES_HELP, Problem, UserInputError
+from eks_refarch.rendering import asbuilt
 from eks_refarch.yamlio import load_document
 
 FORMATS = tuple(RENDERERS)
@@ -137,6 +138,7 @@ def execute(
     only: Collection[str] | None,
     stats: bool,
     title: str = "Conformance report",
+    as_built: Path | None = None,
 ) -> int:
     """Run, report and return the exit code. Shared by `refarch check` and `refarch demo`."""
     err = Console(stderr=True, highlight=False)
@@ -146,6 +148,8 @@ def execute(
     with progress as status:
         on_progress = status.update if status is not None else None
         result = run(design, sources, only=only, on_progress=on_progress)
+    if as_built is not None:
+        write_atomically(as_built, asbuilt.render_svg(design, result).decode())
     report = ReportContext(
         result=result,
         registry=load_builtin_checks(),
@@ -198,6 +202,13 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 help="Write the report to FILE (atomically) instead of standard output.",
             ),
             click.option("--only", metavar="ID,...", help="Run only these check ids."),
+            click.option(
+                "--as-built",
+                metavar="FILE.svg",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Also draw the account as this run observed it, laid out like the "
+                "design's network view, each resource marked with its checks' verdict.",
+            ),
             click.option(
                 "--stats",
                 is_flag=True,
@@ -272,6 +283,7 @@ def check(
     output_format: str,
     output: Path | None,
     only: str | None,
+    as_built: Path | None,
     stats: bool,
     **params: Any,
 ) -> int:
@@ -296,4 +308,5 @@ def check(
         output=output,
         only=parse_only(only),
         stats=stats,
+        as_built=as_built,
     )

@@ -54,6 +54,7 @@ def demo(
     output_format: str,
     output: Path | None,
     only: str | None,
+    as_built: Path | None,
     stats: bool,
 ) -> int | None:
     """Check the design's own account, built in an embedded AWS emulator.
@@ -79,6 +80,7 @@ def demo(
             only=parse_only(only),
             stats=stats,
             title=title,
+            as_built=as_built,
         )
 
 

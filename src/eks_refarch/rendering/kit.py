@@ -18,7 +18,7 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -46,7 +46,7 @@ TITLE_SIZE = 18
 ICON_SIZE = 40
 INK = "#1F2933"
 # Lines of the title and notes are broken before they pass this many ems.
-WRAP_EMS = 44
+WRAP_EMS = 36
 
 _RANDOM_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -165,7 +165,7 @@ class ViewDiagram(Diagram):  # type: ignore[misc]  # the library ships no type h
                 # the light and in the dark scheme alike.
                 "bgcolor": "transparent",
                 "pad": "0.2",
-                "nodesep": "0.3",
+                "nodesep": "0.22",
                 "ranksep": "0.4",
                 # "ortho", the library's default, drops edge labels in Graphviz 2.43
                 # ("Orthogonal edges do not currently handle edge labels") and ignores
@@ -292,7 +292,7 @@ class Cluster(_LibraryCluster):  # type: ignore[misc]  # the library ships no ty
         "fontname": FONT,
         "fontsize": str(TEXT_SIZE),
         "fontcolor": INK,
-        "margin": "10",
+        "margin": "7",
     }
 
     def __init__(self, label: str, kind: ClusterKind = "group", **kwargs: Any) -> None:
@@ -424,10 +424,17 @@ class Canvas:
     title: str | None = None
     drawn: list[ViewDiagram] = field(default_factory=list)
 
-    def diagram(self, *, direction: str = "TB", note: str | None = None) -> ViewDiagram:
-        """The view's diagram, titled; ``note`` adds lines under the title (a legend)."""
+    def diagram(
+        self,
+        *,
+        direction: str = "TB",
+        note: str | None = None,
+        legend: Sequence[tuple[str, str]] = (),
+    ) -> ViewDiagram:
+        """The view's diagram, titled; ``note`` adds lines under the title, and ``legend``
+        a row of coloured squares, each with its meaning."""
         heading = self.title or VIEW_TITLES[self.view][self.lang]
-        title = graph_title(heading, self.subtitle, note)
+        title = graph_title(heading, self.subtitle, note, legend)
         diagram = ViewDiagram(self.view, title, direction=direction, marks=self.marks)
         self.drawn.append(diagram)
         return diagram
@@ -453,7 +460,9 @@ class Canvas:
         return TERMS[self.lang] | labels[self.lang]
 
 
-def graph_title(heading: str, subtitle: str, note: str | None = None) -> str:
+def graph_title(
+    heading: str, subtitle: str, note: str | None = None, legend: Sequence[tuple[str, str]] = ()
+) -> str:
     """The picture's title (larger), its subtitle and notes, wrapped, as an HTML-like label.
 
     One table row per line: lines of a bare HTML-like label are set one font size apart,
@@ -468,4 +477,13 @@ def graph_title(heading: str, subtitle: str, note: str | None = None) -> str:
         "</FONT></TD></TR>"
         for line, size in rows
     )
+    if legend:
+        keys = "".join(
+            f'<TD><FONT COLOR="{colour}">■</FONT> {html.escape(words, quote=False)}</TD>'
+            for colour, words in legend
+        )
+        cells += (
+            '<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="3"><TR>{keys}</TR></TABLE></TD></TR>'
+        )
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'

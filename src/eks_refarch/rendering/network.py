@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from diagrams.aws.compute import EC2, ECR
 from diagrams.aws.management import Cloudwatch
@@ -26,6 +26,7 @@ from eks_refarch.design.model import Subnet
 from eks_refarch.rendering.kit import Canvas, Cluster, Edge, Labels, data_stores, lines
 
 TIERS = ("public", "private-app", "private-data")
+ENDPOINTS_IN_A_ROW = 3
 
 LABELS: Labels = {
     "en": {
@@ -81,6 +82,26 @@ ENDPOINT_SERVICES: dict[str, Callable[..., Any]] = {
 SERVICE_NAMES = {"s3": "S3", "ecr": "ECR", "sts": "STS", "logs": "CloudWatch Logs"}
 
 
+class Overlay(Protocol):
+    """What a picture drawn on this frame adds to it (the as-built picture). Each method
+    draws nodes in the cluster that is open when it is called, and returns them."""
+
+    def vpc_top(self) -> list[Any]:
+        """Beside the internet gateway, in the VPC's top row."""
+
+    def vpc_second_row(self) -> list[Any]:
+        """Under the top row, across the VPC, above the zones."""
+
+    def zone(self, az: str) -> list[Any]:
+        """At the foot of a zone's column."""
+
+    def endpoints(self) -> list[Any]:
+        """Among the VPC endpoints."""
+
+    def region(self) -> None:
+        """Below the VPC, in place of the row of AWS services the endpoints reach."""
+
+
 @dataclass
 class NetworkDrawing:
     """The nodes and clusters of one drawn network, for the picture that adds to it."""
@@ -96,20 +117,32 @@ class NetworkDrawing:
     services: dict[str, Any] = field(default_factory=dict)
     stores: dict[str, Any] = field(default_factory=dict)
     columns: dict[str, list[Any]] = field(default_factory=dict)  # by AZ, top to bottom
+    # The node right above the zones, whose edges into them keep them in order.
+    anchor: Any = None
 
 
-def draw_network(design: Design, canvas: Canvas) -> NetworkDrawing:
-    """Draw the design's network on ``canvas`` (within its diagram) and return its parts."""
+def draw_network(design: Design, canvas: Canvas, overlay: Overlay | None = None) -> NetworkDrawing:
+    """Draw the design's network on ``canvas`` (within its diagram) and return its parts;
+    ``overlay`` adds to it (see :class:`Overlay`)."""
     t = canvas.words(LABELS)
     network = design.network
     node_group = next(g for g in design.eks.node_groups if g.attach_to_target_group)
     nat_azs = network.availability_zones[: 1 if network.nat_gateways == "single" else None]
     drawn = NetworkDrawing(t)
 
-    internet = Internet(t["internet"], nodeid="internet")
+    # The internet is no resource: the as-built picture leaves it out.
+    internet = Internet(t["internet"], nodeid="internet") if overlay is None else None
     with Cluster(f"{t['region']} {design.product.region}", kind="region") as drawn.region:
         with Cluster(f"VPC {network.vpc_cidr}", kind="vpc") as drawn.vpc:
             drawn.igw = IGW(t["igw"], nodeid="igw")
+            drawn.anchor = drawn.igw
+            if overlay is not None:
+                canvas.same_rank(drawn.igw, *overlay.vpc_top())
+                second = overlay.vpc_second_row()
+                if second:
+                    canvas.same_rank(*second)
+                    drawn.igw >> Edge(style="invis") >> second[0]
+                    drawn.anchor = second[0]
             for az in network.availability_zones:
                 column = drawn.columns.setdefault(az, [])
                 with Cluster(az, kind="az"):
@@ -134,6 +167,8 @@ def draw_network(design: Design, canvas: Canvas) -> NetworkDrawing:
                                     nodeid=f"node-{az}",
                                 )
                                 column.append(drawn.nodes[az])
+                    if overlay is not None:
+                        column += overlay.zone(az)
             with Cluster(t["stores"]):
                 drawn.stores = data_stores(design)
             with Cluster(t["endpoints"]) as endpoints:
@@ -145,6 +180,13 @@ def draw_network(design: Design, canvas: Canvas) -> NetworkDrawing:
                         drawn.endpoints[name] = Endpoint(
                             lines(name, t[kind]), nodeid=f"vpce-{name}"
                         )
+                if overlay is not None:
+                    for extra in overlay.endpoints():
+                        drawn.endpoints[extra.nodeid] = extra
+        if overlay is not None:
+            overlay.region()
+            _columns(design, canvas, drawn)
+            return drawn
         with Cluster(t["services"]):
             for name in drawn.endpoints:
                 service = name.split(".")[0]
@@ -158,6 +200,7 @@ def draw_network(design: Design, canvas: Canvas) -> NetworkDrawing:
 
     _columns(design, canvas, drawn)
     # Egress runs up the picture: each edge is drawn from above with its arrow reversed.
+    assert internet is not None
     internet << Edge(label=t["egress"]) << drawn.igw
     for az, node in drawn.nodes.items():
         nat = drawn.nats.get(az, next(iter(drawn.nats.values())))
@@ -170,6 +213,11 @@ def draw_network(design: Design, canvas: Canvas) -> NetworkDrawing:
         reached = drawn.services.get(name.split(".")[0])
         if reached is not None:
             endpoint >> reached
+    # The services below the last row of endpoints, not beside the VPC.
+    lowest = list(drawn.endpoints.values())[-1]
+    for service in drawn.services.values():
+        lowest >> Edge(style="invis") >> service
+    canvas.same_rank(*drawn.services.values())
     logs = drawn.services.get("logs")
     if logs is not None:
         (
@@ -189,13 +237,14 @@ def _columns(design: Design, canvas: Canvas, drawn: NetworkDrawing) -> None:
     """Hold each zone's tiles in one column, the zones in the design's order, and below
     them the data stores, then the endpoints.
 
-    Invisible edges stack a zone's tiles top to bottom, and the internet gateway's edges
-    into the columns, drawn in the zones' order, fix that order (ordering=out); rows of
-    ``rank=same`` put the same tier's subnets of every zone side by side.
+    Invisible edges stack a zone's tiles top to bottom, and the anchor's edges into the
+    columns (the internet gateway's, or the row's below it), drawn in the zones' order,
+    fix that order (ordering=out); rows of ``rank=same`` put the same tier's subnets of
+    every zone side by side.
     """
-    canvas.keep_order(drawn.igw)
+    canvas.keep_order(drawn.anchor)
     for column in drawn.columns.values():
-        drawn.igw >> Edge(style="invis") >> column[0]
+        drawn.anchor >> Edge(style="invis") >> column[0]
         for above, below in itertools.pairwise(column):
             above >> Edge(style="invis", weight="10") >> below
     for tier in TIERS:
@@ -204,6 +253,13 @@ def _columns(design: Design, canvas: Canvas, drawn: NetworkDrawing) -> None:
     middle = list(drawn.columns.values())[len(drawn.columns) // 2][-1]
     for store in drawn.stores.values():
         middle >> Edge(style="invis") >> store
-    below = list(drawn.stores.values())[len(drawn.stores) // 2]
-    for endpoint in drawn.endpoints.values():
-        below >> Edge(style="invis") >> endpoint
+    canvas.same_rank(*drawn.stores.values())
+    # The endpoints in rows of a few, so that their row is no wider than the zones.
+    above = [list(drawn.stores.values())[len(drawn.stores) // 2]]
+    endpoints = list(drawn.endpoints.values())
+    for start in range(0, len(endpoints), ENDPOINTS_IN_A_ROW):
+        row = endpoints[start : start + ENDPOINTS_IN_A_ROW]
+        for endpoint in row:
+            above[0] >> Edge(style="invis") >> endpoint
+        canvas.same_rank(*row)
+        above = row

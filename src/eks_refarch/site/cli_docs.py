@@ -87,6 +87,14 @@ OPTIONS = {
         "en": "Write the report to this file, atomically, instead of standard output.",
         "ja": "レポートを標準出力ではなくこのファイルに書く（書き込みはアトミック）。",
     },
+    "as_built": {
+        "en": "Also draw the account as the run observed it, as an SVG laid out like the "
+        "design's network view: each resource marked conformant, drifted (with its failing "
+        "checks), missing or not verified, and what the design does not have, unexpected.",
+        "ja": "実行が観測したアカウントを、設計のネットワークの図と同じ配置の SVG にも描く。"
+        "各リソースに、設計どおり、ずれ（不合格のチェック付き）、存在しない、確認できず、"
+        "の印を付け、設計にないものには設計外の印を付ける。",
+    },
     "only": {
         "en": "Run only these checks (comma-separated check ids).",
         "ja": "指定したチェックだけを実行する（チェック ID をカンマ区切りで）。",
