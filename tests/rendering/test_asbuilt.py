@@ -23,7 +23,7 @@ from eks_refarch.design import Design
 from eks_refarch.rendering import asbuilt
 from eks_refarch.rendering.network import TIERS, subnet_in
 from eks_refarch.site import asbuilt as site_asbuilt
-from tests.helpers import SHIPPED_DESIGN
+from tests.helpers import REPO, SHIPPED_DESIGN
 from tests.rendering.svgtext import NS, read
 
 pytestmark = pytest.mark.slow
@@ -233,3 +233,29 @@ def test_check_draws_an_account_with_a_subnet_the_design_lacks_unexpected_in_its
     assert read(target).inside(extra[0].node, zone)
     others = {(d.element, d.status) for d in drawn if d not in extra and d.status != "pass"}
     assert others == {(EMULATOR_GAP[0], "error")}
+
+
+def test_the_site_draws_its_pictures_once_for_the_same_inputs(
+    as_designed: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[str | None] = []
+
+    def counted(design: Design, drift: str | None) -> RunResult:
+        runs.append(drift)
+        return as_designed
+
+    monkeypatch.setattr(site_asbuilt, "demo_run", counted)
+    manifests = REPO / "manifests"
+    first = site_asbuilt.pictures(SHIPPED_DESIGN, manifests, tmp_path)
+    assert runs == list(site_asbuilt.SCENARIOS)
+    assert set(first) == {
+        f"assets/as-built/{lang}/{name}.svg"
+        for lang in ("en", "ja")
+        for name in ("as-designed", site_asbuilt.DRIFT)
+    }
+    assert site_asbuilt.pictures(SHIPPED_DESIGN, manifests, tmp_path) == first
+    assert runs == list(site_asbuilt.SCENARIOS), "the second build reads the cache"
+    changed = tmp_path / "architecture.yaml"
+    changed.write_text(SHIPPED_DESIGN.read_text(encoding="utf-8") + "\n# edited\n")
+    site_asbuilt.pictures(changed, manifests, tmp_path)
+    assert len(runs) == 2 * len(site_asbuilt.SCENARIOS), "a changed design draws them again"
