@@ -20,6 +20,7 @@ from eks_refarch.rendering.kit import (
     ViewError,
     wrap,
 )
+from eks_refarch.rendering.views import VIEW_TITLES
 
 
 def _canvas() -> Canvas:
@@ -93,11 +94,13 @@ def test_the_canvas_titles_the_diagram_in_its_language() -> None:
         Users("a", nodeid="a")
     source = canvas.drawn[0].source
     assert source is not None
-    assert (
-        '<TD ALIGN="LEFT"><FONT POINT-SIZE="18">管理の境界：Terraform が持つもの、GitOps が持つもの'
-        '</FONT></TD></TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14">サブタイトル</FONT></TD>'
-        '</TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14">凡例</FONT></TD>' in source
+    rows = re.findall(r'<TD ALIGN="LEFT"><FONT POINT-SIZE="(\d+)">([^<]*)</FONT>', source)
+    title = VIEW_TITLES["ownership"]["ja"]
+    # The title in the larger type, wrapped to the width of the notes, then each line.
+    assert "".join(text for size, text in rows if size == "18").replace(" ", "") == (
+        title.replace(" ", "")
     )
+    assert [text for size, text in rows if size == "14"] == ["サブタイトル", "凡例"]
 
 
 def test_dot_failing_is_an_error_with_its_message(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ checks that judged it). The same facts and findings give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 import re
@@ -140,37 +141,28 @@ class Observation:
     footnotes: tuple[tuple[int, str, tuple[str, ...], str | None], ...]
     unplaced: tuple[Finding, ...]
 
-    def element(self, key: str) -> Element:
-        return next(e for e in self.elements if e.key == key)
-
 
 def observe(design: Design, result: RunResult) -> Observation:
     """Each designed and each unexpected element, marked from the run's facts and findings."""
     elements = _Elements(design, result.facts).all()
     needs = {spec.id: frozenset(spec.needs) for spec in result.checks}
     aws_checks = {spec.id for spec in result.checks if Source.AWS in spec.sources}
+    # The fact types whose collector failed: a check that needed one errs, naming what it
+    # could not read rather than a resource, and judged every element those facts show.
+    failed = {record.kind for record in result.collections if record.error}
     judged: dict[str, list[Finding]] = {e.key: [] for e in elements}
     unplaced = []
     for finding in result.findings:
         if finding.check not in aws_checks:
             continue
         found = [e for e in elements if _judges(finding, needs[finding.check], e)]
+        if not found and finding.status == Status.ERROR:
+            blind = {k for k in needs[finding.check] if k.__name__ in failed}
+            found = [e for e in elements if e.kinds & blind]
         for element in found:
             judged[element.key].append(finding)
         if not found and finding.status in (Status.FAIL, Status.ERROR):
             unplaced.append(finding)
-    # A collector that failed leaves its checks in error whatever their resource: they
-    # judged every element those facts would have shown.
-    for element in elements:
-        if element.present is None and element.gap is None:
-            judged[element.key] += [
-                f
-                for f in result.findings
-                if f.status == Status.ERROR
-                and f.check in aws_checks
-                and needs[f.check] & element.kinds
-                and f not in judged[element.key]
-            ]
     marks: dict[str, Mark] = {}
     footnotes: list[tuple[int, str, tuple[str, ...], str | None]] = []
     by_element: dict[str, int] = {}
@@ -686,10 +678,10 @@ class _Overlay:
             self.groups.append([tiles[i : i + GROUP_ROW] for i in range(0, len(tiles), GROUP_ROW)])
 
 
-# Tiles in a row of a group of the region's resources, and the groups side by side in
-# each band below the VPC (by their position in _Overlay.region), kept narrow.
+# Tiles in a row of a group of the region's resources. The groups go one under the
+# other: two side by side would make the picture wider than the VPC, and the example
+# report shows two pictures side by side.
 GROUP_ROW = 3
-BANDS = ((0,), (1, 2), (3,), (5,), (4,))
 
 
 def _gap(gap: str, words: dict[str, Any]) -> str:
@@ -715,12 +707,16 @@ def _short(name: str, width: int = 18) -> str:
 
 def draw(design: Design, observation: Observation, lang: Lang) -> ViewDiagram:
     """The as-built picture's diagram (its DOT source is ready on return)."""
+    notes = LABELS[lang]["notes"]
+    # Each marked tile says what is wrong in words, with the number of its footnote.
+    marks = {
+        key: dataclasses.replace(mark, note=f"{notes[mark.status]} {mark.note}")
+        if mark.note
+        else mark
+        for key, mark in observation.marks.items()
+    }
     canvas = Canvas(
-        "as-built",
-        lang,
-        design.product.title[lang],
-        marks=observation.marks,
-        title=LABELS[lang]["title"],
+        "as-built", lang, design.product.title[lang], marks=marks, title=LABELS[lang]["title"]
     )
     words = canvas.words(LABELS)
     footnotes = [
@@ -732,20 +728,16 @@ def draw(design: Design, observation: Observation, lang: Lang) -> ViewDiagram:
     overlay = _Overlay(design, observation, words)
     with canvas.diagram(direction="TB", note=lines(words["how"], *footnotes), legend=legend):
         drawn = draw_network(design, canvas, overlay)
-        # Below the VPC, the region's groups of resources, two side by side, rows of three.
-        above = [list(drawn.endpoints.values())[-1]]
-        for indexes in BANDS:
-            band = [overlay.groups[i] for i in indexes]
-            canvas.same_rank(*(rows[0][0] for rows in band))
-            for rows in band:
-                for top in above:
-                    top >> Edge(style="invis") >> rows[0][0]
-                for row in rows:
-                    if len(row) > 1:
-                        canvas.same_rank(*row)
-                for upper, lower in itertools.pairwise(rows):
-                    upper[0] >> Edge(style="invis") >> lower[0]
-            above = [rows[-1][0] for rows in band]
+        # Below the VPC, the region's groups of resources, in rows of three.
+        above = list(drawn.endpoints.values())[-1]
+        for rows in overlay.groups:
+            above >> Edge(style="invis") >> rows[0][0]
+            for row in rows:
+                if len(row) > 1:
+                    canvas.same_rank(*row)
+            for upper, lower in itertools.pairwise(rows):
+                upper[0] >> Edge(style="invis") >> lower[0]
+            above = rows[-1][0]
     return canvas.drawn[0]
 
 

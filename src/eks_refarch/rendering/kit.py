@@ -45,8 +45,10 @@ TEXT_SIZE = 14
 TITLE_SIZE = 18
 ICON_SIZE = 40
 INK = "#1F2933"
-# Lines of the title and notes are broken before they pass this many ems.
-WRAP_EMS = 36
+# Lines of the title and notes are broken before they pass this many ems, and a legend
+# has this many keys to a row.
+WRAP_EMS = 34
+LEGEND_ROW = 3
 
 _RANDOM_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -468,7 +470,10 @@ def graph_title(
     One table row per line: lines of a bare HTML-like label are set one font size apart,
     so that the boxes of neighbouring lines overlap by a pixel in a browser.
     """
-    rows = [(line, TITLE_SIZE) for line in wrap(heading).split("\n")]
+    # The heading wraps as wide as the notes do, in its larger type.
+    rows = [
+        (line, TITLE_SIZE) for line in wrap(heading, WRAP_EMS * TEXT_SIZE / TITLE_SIZE).split("\n")
+    ]
     rows += [
         (line, TEXT_SIZE) for part in (subtitle, note) if part for line in wrap(part).split("\n")
     ]
@@ -477,13 +482,14 @@ def graph_title(
         "</FONT></TD></TR>"
         for line, size in rows
     )
-    if legend:
-        keys = "".join(
-            f'<TD><FONT COLOR="{colour}">■</FONT> {html.escape(words, quote=False)}</TD>'
-            for colour, words in legend
-        )
+    keys = [
+        f'<TD ALIGN="LEFT"><FONT COLOR="{colour}">■</FONT> {html.escape(words, quote=False)}</TD>'
+        for colour, words in legend
+    ]
+    for start in range(0, len(keys), LEGEND_ROW):
+        row = "".join(keys[start : start + LEGEND_ROW])
         cells += (
             '<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" '
-            f'CELLPADDING="3"><TR>{keys}</TR></TABLE></TD></TR>'
+            f'CELLPADDING="3"><TR>{row}</TR></TABLE></TD></TR>'
         )
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'

@@ -55,8 +55,8 @@ LABELS: Labels = {
         "nat": "NAT ゲートウェイ",
         "tiers": {
             "public": "パブリック",
-            "private-app": "プライベート（アプリ）",
-            "private-data": "プライベート（データ）",
+            "private-app": "プライベート\n（アプリ）",
+            "private-data": "プライベート\n（データ）",
         },
         "stores": "データストア（データ用サブネットにまたがる）",
         "endpoints": "VPC エンドポイント",
@@ -161,8 +161,8 @@ def draw_network(design: Design, canvas: Canvas, overlay: Overlay | None = None)
                             if tier == node_group.subnet_tier:
                                 drawn.nodes[az] = EC2(
                                     lines(
-                                        f"{t['node_group']} {node_group.name}",
-                                        node_group.instance_types[0],
+                                        t["node_group"],
+                                        f"{node_group.name} {node_group.instance_types[0]}",
                                     ),
                                     nodeid=f"node-{az}",
                                 )
