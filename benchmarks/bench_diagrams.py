@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from eks_refarch.rendering import LANGS, Lang, render
+from eks_refarch.rendering import LANGS, VIEWS, Lang, render
 from eks_refarch.rendering.graphviz_dot import find_dot, run_dot
 from eks_refarch.rendering.renderer import sources
 
@@ -92,8 +92,8 @@ def main(rounds: int) -> int:
     workers = os.cpu_count() or 1
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"{len(dot_sources)} renders (6 views x 2 languages), {workers} CPUs, "
-        f"load average {load}, median of {rounds} rounds"
+        f"{len(dot_sources)} renders ({len(VIEWS)} views x {len(LANGS)} languages), "
+        f"{workers} CPUs, load average {load}, median of {rounds} rounds"
     )
     worst = 0.0
     for formats in (("svg",), ("svg", "png")):

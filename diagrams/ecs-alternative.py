@@ -15,19 +15,17 @@ LABELS = {
         "cluster": "ECS cluster on Fargate",
         "tasks": "tasks",
         "listener_rules": "path rules",
-        "service_connect": "Service Connect",
+        "calls": "calls through Service Connect",
         "legend": "request-reply: the ALB's path rules replace the ingress gateway, "
         "ECS Service Connect replaces the mesh",
-        "images": "images",
     },
     "ja": {
         "cluster": "ECS クラスター（Fargate）",
         "tasks": "タスク",
         "listener_rules": "パスルール",
-        "service_connect": "Service Connect",
+        "calls": "呼び出しは Service Connect 経由",
         "legend": "リクエスト・リプライ型。ALB のパスルールがイングレスゲートウェイに、"
         "ECS Service Connect がメッシュに代わる",
-        "images": "イメージ",
     },
 }
 
@@ -36,20 +34,20 @@ def draw(design: Design, canvas: Canvas) -> None:
     t = canvas.words(LABELS)
     edge = design.edge
 
-    with canvas.diagram(direction="LR", note=t["legend"]):
+    with canvas.diagram(direction="TB", note=t["legend"]):
         users = Users(t["users"], nodeid="users")
         dns = Route53(lines("Route 53", edge.dns.record), nodeid="route53")
 
-        with Cluster(f"{t['region']} {design.product.region}"):
+        with Cluster(f"{t['region']} {design.product.region}", kind="region"):
             waf = WAF(lines("WAF", edge.waf.name), nodeid="waf")
-            with Cluster(f"VPC {design.network.vpc_cidr}"):
-                with Cluster(t["public"]):
+            with Cluster(f"VPC {design.network.vpc_cidr}", kind="vpc"):
+                with Cluster(t["public"], kind="public"):
                     alb = ALB(
                         lines("ALB", edge.alb.name, f"HTTPS :{edge.alb.https_port}"), nodeid="alb"
                     )
                 with (
-                    Cluster(t["private-app"]),
-                    Cluster(f"{t['cluster']} {design.eks.cluster_name}"),
+                    Cluster(t["private-app"], kind="private"),
+                    Cluster(lines(f"{t['cluster']} {design.eks.cluster_name}", t["calls"])),
                 ):
                     services = {
                         spec.name: ElasticContainerServiceService(
@@ -58,12 +56,17 @@ def draw(design: Design, canvas: Canvas) -> None:
                         )
                         for spec in design.microservices
                     }
-                with Cluster(t["private-data"]):
+                with Cluster(t["private-data"], kind="private"):
                     stores = data_stores(design)
             registry = ECR(lines("ECR", f"{design.registry.repository_prefix}/*"), nodeid="ecr")
             secrets = SecretsManager("Secrets Manager", nodeid="secrets-manager")
 
         users >> dns >> waf >> alb
+        canvas.same_rank(registry, waf, secrets)
+        # The stores below every service, not beside the deepest.
+        for service in services.values():
+            for store in stores.values():
+                service >> Edge(style="invis", weight="0") >> store
         for spec in design.routed_microservices:
             alb >> Edge(label=f"{spec.route.path} :{spec.port}") >> services[spec.name]
         for spec in design.microservices:
@@ -72,17 +75,8 @@ def draw(design: Design, canvas: Canvas) -> None:
                     services[spec.name] >> Edge(style="dashed") >> stores[dependency]
                 else:
                     callee = design.microservice(dependency)
-                    (
-                        services[spec.name]
-                        >> Edge(label=f"{t['service_connect']} :{callee.port}")
-                        >> services[dependency]
-                    )
+                    services[spec.name] >> Edge(label=f":{callee.port}") >> services[dependency]
         for secret in design.data.secrets:
             for user in secret.used_by:
                 if user in services:
-                    secrets >> Edge(label=t["secrets"], style="dotted") >> services[user]
-        (
-            registry
-            >> Edge(label=t["images"], style="dotted")
-            >> services[design.microservices[0].name]
-        )
+                    secrets >> Edge(style="dotted") >> services[user]

@@ -1,10 +1,13 @@
-"""View ownership: what Terraform owns, what GitOps owns, and the one port where they meet."""
+"""View ownership: what Terraform owns, what GitOps owns, and what crosses between them: two
+port numbers and a readiness path."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from diagrams.aws.compute import EC2, ECR, EKS
+from diagrams.aws.database import Aurora
 from diagrams.aws.network import ALB, VPC, ElasticLoadBalancing, Route53
 from diagrams.aws.security import ACM, IAM, KMS, WAF, SecretsManager
 from diagrams.k8s.compute import Deploy
@@ -15,7 +18,7 @@ from diagrams.onprem.iac import Terraform
 from diagrams.onprem.network import Istio
 
 from eks_refarch.design import Design
-from eks_refarch.rendering.kit import Canvas, Cluster, Edge, data_stores, lines
+from eks_refarch.rendering.kit import Canvas, Cluster, Edge, Note, lines, wrap
 
 TOOL_ICONS = {"terraform": Terraform, "gitops": ArgoCD}
 BOUNDARY = "#C0392B"
@@ -36,15 +39,18 @@ LABELS = {
         },
         "subnets": "subnets",
         "target_group": "target group",
-        "port_is_node_port": "target port = nodePort",
-        "registers": "nodes registered",
+        "health": "health check",
+        "port": "http nodePort",
+        "health_port": "status nodePort",
+        "health_path": "readiness path",
+        "registers": "registers nodes",
         "irsa": "pod credentials",
         "mesh_config": "mesh config",
         "components": "components",
         "services": "services",
-        "applies": "applies",
-        "reconciles": "reconciles",
-        "boundary": "the boundary between the teams is this one port",
+        "stores": "databases and caches",
+        "note": "What crosses the boundary between the teams: two port numbers and a "
+        "readiness path, each written once in the design.",
     },
     "ja": {
         "team": "チーム",
@@ -61,15 +67,18 @@ LABELS = {
         },
         "subnets": "サブネット",
         "target_group": "ターゲットグループ",
-        "port_is_node_port": "ターゲットポート = nodePort",
+        "health": "ヘルスチェック",
+        "port": "http の nodePort",
+        "health_port": "status の nodePort",
+        "health_path": "readiness のパス",
         "registers": "ノードを登録",
         "irsa": "Pod の認証情報",
         "mesh_config": "メッシュ設定",
         "components": "コンポーネント",
         "services": "サービス",
-        "applies": "適用",
-        "reconciles": "同期",
-        "boundary": "チームの境界は、この一つのポート",
+        "stores": "データベースとキャッシュ",
+        "note": "チームの境界をまたぐのは、二つのポート番号と一つの readiness パスだけ。"
+        "どれも設計に一度だけ書かれている。",
     },
 }
 
@@ -79,50 +88,70 @@ def draw(design: Design, canvas: Canvas) -> None:
     # Each section lands in the box of the owner the design names for it, so moving a
     # section to another owner in architecture.yaml moves it here too.
     owner_of = {
-        "network": design.network.owner,
         "edge": design.edge.owner,
+        "network": design.network.owner,
         "eks": design.eks.owner,
         "security": design.security.owner,
         "data": design.data.owner,
         "registry": design.registry.owner,
         "mesh": design.mesh.owner,
-        "platform": design.platform.owner,
         "microservices": design.platform.owner,
+        "platform": design.platform.owner,
     }
-    tools, boxes, nodes = {}, {}, {}
+    nodes: dict[str, Any] = {}
+    last = None
 
-    with canvas.diagram(direction="TB", note=t["boundary"]):
+    with canvas.diagram(direction="TB", note=t["note"]):
         for key, owner in design.owners.items():
             title = f"{owner.tool}: {t['team']} {owner.team}"
-            with Cluster(lines(title, canvas.text(owner.summary))):
-                tools[key] = TOOL_ICONS.get(key, Terraform)(owner.tool, nodeid=f"tool-{key}")
+            with Cluster(wrap(lines(title, canvas.text(owner.summary)), 36), kind="owner"):
+                tool = TOOL_ICONS.get(key, Terraform)(owner.tool, nodeid=f"tool-{key}")
+                if last is not None:
+                    last >> Edge(style="invis") >> tool  # the owners one under the other
+                heads = []
                 for section, section_owner in owner_of.items():
                     if section_owner == key:
-                        with Cluster(t["sections"][section]) as box:
+                        with Cluster(t["sections"][section]):
                             drawn = SECTIONS[section](design, t)
-                        boxes[section] = (box, drawn[0])
                         nodes |= {node.nodeid: node for node in drawn}
+                        if section != "edge" and len(drawn) > 1:
+                            canvas.same_rank(*drawn)
+                        heads.append(drawn[0])
+                last = _columns(canvas, tool, heads)
 
-        for section, (box, anchor) in boxes.items():
-            verb = t["applies"] if owner_of[section] == "terraform" else t["reconciles"]
-            tool = tools[owner_of[section]]
-            tool >> Edge(lhead=box.name, style="dotted", label=verb) >> anchor
-        nodes["waf"] >> nodes["alb"] >> nodes["target-group"]
+        tg, gateway = design.edge.target_group, design.mesh.ingress_gateway
+        nodes["route53"] >> nodes["waf"] >> nodes["alb"] >> nodes["target-group"]
+        canvas.same_rank(nodes["alb"], nodes["acm"])
+        nodes["acm"] >> Edge(label="TLS", style="dashed") >> nodes["alb"]
         nodes["node-group"] >> Edge(label=t["registers"], style="dashed") >> nodes["target-group"]
-        (
-            nodes["target-group"]
-            >> Edge(
-                label=t["port_is_node_port"], color=BOUNDARY, fontcolor=BOUNDARY, penwidth="2.5"
-            )
-            >> nodes["gateway-service"]
-        )
         nodes["gateway-service"] >> nodes["mesh-config"]
-        nodes["iam"] >> Edge(label=t["irsa"], style="dashed") >> nodes["workloads"]
+        # What crosses, as a note on the crossing: an edge label of three lines would stick
+        # out of the picture beside the edge.
+        crossing = Note(
+            lines(
+                f":{tg.port} = {t['port']}",
+                f":{tg.health_check_port} = {t['health_port']}",
+                f"{gateway.readiness_path} = {t['health_path']}",
+            ),
+            nodeid="boundary",
+            color=BOUNDARY,
+        )
+        boundary = Edge(color=BOUNDARY, penwidth="2.5")
+        nodes["target-group"] >> boundary >> crossing >> boundary >> nodes["gateway-service"]
 
 
-def network(design: Design, t: dict[str, Any]) -> list[Any]:
-    net = design.network
-    return [VPC(lines("VPC", net.vpc_cidr, f"{len(net.subnets)} {t['subnets']}"), nodeid="vpc")]
+def _columns(canvas: Canvas, tool: Any, heads: list[Any]) -> Any:
+    """The sections of one owner under its tool: the first in a column of its own on the
+    left, the others stacked on its right, so that the box grows down rather than out.
+    Returns the lowest section's first node."""
+    tool >> Edge(style="invis") >> heads[0]
+    stack = heads[1:] or heads
+    tool >> Edge(style="invis") >> stack[0]
+    if stack is not heads:
+        canvas.same_rank(heads[0], stack[0])
+    for above, below in itertools.pairwise(stack):
+        above >> Edge(style="invis") >> below
+    return stack[-1]
 
 
 def edge(design: Design, t: dict[str, Any]) -> list[Any]:
@@ -130,13 +159,24 @@ def edge(design: Design, t: dict[str, Any]) -> list[Any]:
     tg = spec.target_group
     return [
         Route53(lines("Route 53", spec.dns.record), nodeid="route53"),
-        ACM(lines("ACM", spec.certificate.domain), nodeid="acm"),
         WAF(lines("WAF", spec.waf.name), nodeid="waf"),
         ALB(lines("ALB", spec.alb.name), nodeid="alb"),
+        ACM(lines("ACM", spec.certificate.domain), nodeid="acm"),
         ElasticLoadBalancing(
-            lines(t["target_group"], tg.name, f"{tg.protocol} :{tg.port}"), nodeid="target-group"
+            lines(
+                t["target_group"],
+                tg.name,
+                f"{tg.protocol} :{tg.port}",
+                f"{t['health']} :{tg.health_check_port}{tg.health_check_path}",
+            ),
+            nodeid="target-group",
         ),
     ]
+
+
+def network(design: Design, t: dict[str, Any]) -> list[Any]:
+    net = design.network
+    return [VPC(lines("VPC", net.vpc_cidr, f"{len(net.subnets)} {t['subnets']}"), nodeid="vpc")]
 
 
 def eks(design: Design, t: dict[str, Any]) -> list[Any]:
@@ -150,13 +190,21 @@ def eks(design: Design, t: dict[str, Any]) -> list[Any]:
 
 
 def security(design: Design, t: dict[str, Any]) -> list[Any]:
-    return [KMS(key.alias, nodeid=f"kms-{key.alias}") for key in design.security.kms_keys]
+    # One tile, one alias to a line: two tiles side by side ran their labels together.
+    aliases = [key.alias for key in design.security.kms_keys]
+    return [KMS(lines("KMS", *aliases), nodeid="kms")]
 
 
 def data(design: Design, t: dict[str, Any]) -> list[Any]:
     spec = design.data
-    secrets = lines("Secrets Manager", f"{len(spec.secrets)} {t['secrets']}")
-    return [*data_stores(design).values(), SecretsManager(secrets, nodeid="secrets-manager")]
+    stores = [db.name for db in spec.databases] + [cache.name for cache in spec.caches]
+    return [
+        Aurora(lines(t["stores"], *stores), nodeid="stores"),
+        SecretsManager(
+            lines("Secrets Manager", f"{len(spec.secrets)} {t['secrets']}"),
+            nodeid="secrets-manager",
+        ),
+    ]
 
 
 def registry(design: Design, t: dict[str, Any]) -> list[Any]:
@@ -166,11 +214,12 @@ def registry(design: Design, t: dict[str, Any]) -> list[Any]:
 def mesh(design: Design, t: dict[str, Any]) -> list[Any]:
     spec = design.mesh
     gateway = spec.ingress_gateway
+    ports = gateway.node_ports
     return [
         Service(
             lines(
                 f"{gateway.namespace}/{gateway.name}",
-                f"{gateway.service_type} :{gateway.node_ports.http}",
+                f"{gateway.service_type} :{ports.http}, :{ports.status}",
             ),
             nodeid="gateway-service",
         ),

@@ -32,11 +32,13 @@ class Box:
 class Drawing:
     texts: tuple[str, ...]
     fonts: frozenset[str]
-    nodes: dict[str, Box]
-    clusters: dict[str, Box]
-    edges: dict[str, tuple[str, ...]]
+    nodes: dict[str, Box]  # by node id: the icon's box
+    clusters: dict[str, Box]  # by cluster name: "cluster_<label> / <label> ..."
+    edges: dict[str, list[tuple[str, ...]]]  # by "tail->head": each such edge's label lines
     images: tuple[str, ...]
     node_images: dict[str, str]
+    node_texts: dict[str, tuple[str, ...]]  # by node id: its label's lines
+    node_classes: dict[str, str]  # by node id: the SVG class of its group
 
     def cluster(self, *labels: str) -> Box:
         """The cluster whose path of labels ends with ``labels``."""
@@ -47,6 +49,28 @@ class Drawing:
 
     def inside(self, node: str, *cluster_labels: str) -> bool:
         return self.cluster(*cluster_labels).holds(self.nodes[node])
+
+    def label(self, tail: str, head: str) -> tuple[str, ...]:
+        """The label of the one edge from ``tail`` to ``head``."""
+        found = self.edges.get(f"{tail}->{head}", [])
+        assert len(found) == 1, f"expected one edge {tail}->{head}, found {found}"
+        return found[0]
+
+    def labels_of(self, prefix: str) -> list[tuple[str, ...]]:
+        """The labels of every edge whose "tail->head" starts with ``prefix``."""
+        return [
+            labels
+            for title, found in self.edges.items()
+            if title.startswith(prefix)
+            for labels in found
+        ]
+
+    def clusters_holding(self, node: str) -> list[str]:
+        """The names of the clusters around ``node``, outermost first."""
+        box = self.nodes[node]
+        return sorted(
+            (name for name, cluster in self.clusters.items() if cluster.holds(box)), key=len
+        )
 
 
 def _points_box(numbers: list[float]) -> Box:
@@ -59,8 +83,10 @@ def read(path: Path) -> Drawing:
     texts, fonts, images = [], set(), []
     nodes: dict[str, Box] = {}
     node_images: dict[str, str] = {}
+    node_texts: dict[str, tuple[str, ...]] = {}
+    node_classes: dict[str, str] = {}
     clusters: dict[str, Box] = {}
-    edges: dict[str, tuple[str, ...]] = {}
+    edges: dict[str, list[tuple[str, ...]]] = {}
     for text in root.iter(f"{{{NS['svg']}}}text"):
         texts.append(text.text or "")
         fonts.add(text.get("font-family", ""))
@@ -69,7 +95,9 @@ def read(path: Path) -> Drawing:
     for group in root.iter(f"{{{NS['svg']}}}g"):
         kind = group.get("class")
         title = group.findtext("svg:title", default="", namespaces=NS)
-        if kind == "node":
+        if kind is not None and kind.split()[0] == "node":
+            node_texts[title] = tuple(t.text or "" for t in group.iter(f"{{{NS['svg']}}}text"))
+            node_classes[title] = kind
             icon = group.find("svg:image", NS)
             if icon is not None:
                 x, y = float(icon.get("x", "0")), float(icon.get("y", "0"))
@@ -77,7 +105,7 @@ def read(path: Path) -> Drawing:
                 h = float(icon.get("height", "0").removesuffix("px"))
                 nodes[title] = Box(x, y, x + w, y + h)
                 node_images[title] = icon.get(HREF, "")
-        elif kind == "cluster":
+        elif kind is not None and kind.split()[0] == "cluster":
             # A rounded cluster is a <path>; a square one would be a <polygon>.
             outline = group.find("svg:path", NS)
             coordinates = outline.get("d", "") if outline is not None else ""
@@ -89,9 +117,17 @@ def read(path: Path) -> Drawing:
             clusters[title] = _points_box(numbers)
         elif kind == "edge":
             labels = tuple(t.text or "" for t in group.findall("svg:text", NS))
-            edges[title] = labels
+            edges.setdefault(title, []).append(labels)
     return Drawing(
-        tuple(texts), frozenset(fonts), nodes, clusters, edges, tuple(images), node_images
+        tuple(texts),
+        frozenset(fonts),
+        nodes,
+        clusters,
+        edges,
+        tuple(images),
+        node_images,
+        node_texts,
+        node_classes,
     )
 
 

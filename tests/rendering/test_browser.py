@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,3 +159,65 @@ def test_an_icon_linked_by_path_is_caught(browser: Browser, site: tuple[str, Pat
     assert [i["decoded"] for i in images] == [False] + [True] * (len(images) - 1)
     assert images[0]["colours"] < MIN_ICON_COLOURS
     assert all(i["colours"] >= MIN_ICON_COLOURS for i in images[1:])
+
+
+# Every non-empty <text> of the SVG document: its label and its box in user units.
+_TEXT_BOXES = """
+() => Array.from(document.querySelectorAll("text"))
+  .filter((t) => t.textContent.trim())
+  .map((t) => {
+    const b = t.getBBox();
+    return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height];
+  })
+"""
+# Boxes may touch: lines of one label are set a line apart, and rounding can make two
+# neighbours share a fraction of a unit.
+OVERLAP_TOLERANCE = 0.5
+
+
+def _text_boxes(browser: Browser, url: str) -> list[list[Any]]:
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        boxes: list[list[Any]] = page.evaluate(_TEXT_BOXES)
+    finally:
+        page.close()
+    return boxes
+
+
+def _overlapping(boxes: list[list[Any]]) -> list[tuple[str, str]]:
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a[3], b[3]) - max(a[1], b[1]) > OVERLAP_TOLERANCE
+        and min(a[4], b[4]) - max(a[2], b[2]) > OVERLAP_TOLERANCE
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("view", VIEWS)
+def test_no_two_labels_overlap(
+    browser: Browser, site: tuple[str, Path], view: str, lang: str
+) -> None:
+    base, _ = site
+    boxes = _text_boxes(browser, f"{base}/{lang}/{view}.svg")
+    assert len(boxes) > 5
+    assert _overlapping(boxes) == []
+
+
+def test_the_overlap_check_sees_a_label_moved_onto_another(
+    browser: Browser, site: tuple[str, Path]
+) -> None:
+    base, root = site
+    svg = (root / "en" / "aws-edge.svg").read_text(encoding="utf-8")
+    boxes = _text_boxes(browser, f"{base}/en/aws-edge.svg")
+    target = boxes[-1]
+    # The first label moved (by its x and y attributes) onto the last one.
+    first = svg.index("<text ")
+    tag_end = svg.index(">", first)
+    moved = re.sub(
+        r' x="[^"]*" y="[^"]*"', f' x="{target[1]}" y="{target[4] - 3}"', svg[first:tag_end]
+    )
+    (root / "clash.svg").write_text(svg[:first] + moved + svg[tag_end:], encoding="utf-8")
+    assert _overlapping(_text_boxes(browser, f"{base}/clash.svg")) != []

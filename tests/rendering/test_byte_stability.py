@@ -112,7 +112,7 @@ def test_svg_carries_each_icon_inline_and_no_filesystem_path(
 
 
 def test_svg_says_it_is_generated(rendered_dir: Path) -> None:
-    lines = (rendered_dir / "en" / "app-domain.svg").read_bytes().splitlines(keepends=True)
+    lines = (rendered_dir / "en" / "app-north-south.svg").read_bytes().splitlines(keepends=True)
     assert lines[0].startswith(b"<?xml ")
     assert lines[1] == STAMP
 

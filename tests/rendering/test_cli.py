@@ -60,20 +60,20 @@ def test_check_names_each_stale_and_missing_view_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     committed = tmp_path / "committed"
-    views = ["--view", "ownership,app-domain,infra-domain", "--lang", "en", "--no-cache"]
+    views = ["--view", "ownership,app-north-south,infra-control", "--lang", "en", "--no-cache"]
     assert _diagrams("--out", committed, *views) == EXIT_OK
     stale = committed / "en" / "ownership.svg"
     stale.write_bytes(stale.read_bytes().replace(b"30080", b"30081"))
-    (committed / "en" / "infra-domain.svg").unlink()
+    (committed / "en" / "infra-control.svg").unlink()
     capsys.readouterr()
 
     assert _diagrams("--check", committed, *views) == EXIT_FAILED
     err = capsys.readouterr().err
     assert f"stale: {stale}: differs from a fresh render (view ownership)" in err
-    missing = committed / "en" / "infra-domain.svg"
-    assert f"stale: {missing}: missing (view infra-domain)" in err
-    assert "2 stale view(s): infra-domain, ownership" in err
-    assert "app-domain" not in err
+    missing = committed / "en" / "infra-control.svg"
+    assert f"stale: {missing}: missing (view infra-control)" in err
+    assert "2 stale view(s): infra-control, ownership" in err
+    assert "app-north-south" not in err
 
 
 def test_check_alone_writes_nothing_into_the_working_directory(
@@ -93,7 +93,7 @@ def test_check_alone_writes_nothing_into_the_working_directory(
     [
         (["--format", "gif"], "unknown format 'gif' (expected one of: svg, png)"),
         (["--lang", "en,fr"], "unknown lang 'fr' (expected one of: en, ja)"),
-        (["--view", "network"], "unknown view 'network' (expected one of: aws-architecture,"),
+        (["--view", "network"], "unknown view 'network' (expected one of: aws-network,"),
         (["--format", ","], "no format given"),
     ],
 )

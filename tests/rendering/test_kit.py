@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,11 +10,21 @@ from diagrams.aws.network import ALB
 from diagrams.onprem.client import Users
 
 from eks_refarch.rendering.graphviz_dot import find_dot, run_dot
-from eks_refarch.rendering.kit import FONT, Canvas, Cluster, Edge, ViewDiagram, ViewError
+from eks_refarch.rendering.kit import (
+    FONT,
+    TEXT_SIZE,
+    Canvas,
+    Cluster,
+    Edge,
+    ViewDiagram,
+    ViewError,
+    wrap,
+)
+from eks_refarch.rendering.views import VIEW_TITLES
 
 
 def _canvas() -> Canvas:
-    return Canvas("aws-architecture", "en", "subtitle")
+    return Canvas("aws-network", "en", "subtitle")
 
 
 def test_a_node_without_nodeid_is_refused() -> None:
@@ -73,7 +84,7 @@ def test_the_diagram_keeps_its_source_and_writes_no_file(
     monkeypatch.chdir(tmp_path)
     diagram = _draw_two_tiers()
     assert diagram.source is not None
-    assert diagram.source.startswith('digraph "aws-architecture" {')
+    assert diagram.source.startswith('digraph "aws-network" {')
     assert list(tmp_path.iterdir()) == []
 
 
@@ -83,9 +94,13 @@ def test_the_canvas_titles_the_diagram_in_its_language() -> None:
         Users("a", nodeid="a")
     source = canvas.drawn[0].source
     assert source is not None
-    assert (
-        'label="管理の境界：Terraform が持つもの、GitOps が持つもの\nサブタイトル\n凡例"' in source
+    rows = re.findall(r'<TD ALIGN="LEFT"><FONT POINT-SIZE="(\d+)">([^<]*)</FONT>', source)
+    title = VIEW_TITLES["ownership"]["ja"]
+    # The title in the larger type, wrapped to the width of the notes, then each line.
+    assert "".join(text for size, text in rows if size == "18").replace(" ", "") == (
+        title.replace(" ", "")
     )
+    assert [text for size, text in rows if size == "14"] == ["サブタイトル", "凡例"]
 
 
 def test_dot_failing_is_an_error_with_its_message(tmp_path: Path) -> None:
@@ -106,3 +121,43 @@ def test_dot_writes_files_and_the_one_format_asked_for_on_stdout(tmp_path: Path)
     run = run_dot(find_dot(), "digraph g { a -> b }", {"png": tmp_path / "g.png"}, to_stdout="svg")
     assert run.stdout.startswith(b"<?xml")
     assert (tmp_path / "g.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_node_is_a_tile_that_holds_its_icon_and_its_label() -> None:
+    canvas = _canvas()
+    with canvas.diagram():
+        ALB("ALB\nsakura & co <edge>", nodeid="alb")
+    source = canvas.drawn[0].source
+    assert source is not None
+    assert "shape=plain" in source
+    assert "elb-application-load-balancer.png" in source
+    assert "<TD>ALB<BR/>sakura &amp; co &lt;edge&gt;</TD>" in source
+    assert "fixedsize=false" in source  # the library's fixed 1.4-inch box is gone
+
+
+def test_every_label_is_set_at_the_house_size(tmp_path: Path) -> None:
+    canvas = _canvas()
+    with canvas.diagram(note="a note"):
+        with Cluster("box"):
+            a = Users("a", nodeid="a")
+        a >> Edge(label="HTTPS :443") >> Users("b", nodeid="b")
+    source = canvas.drawn[0].source
+    assert source is not None
+    svg = run_dot(find_dot(), source, {}, to_stdout="svg").stdout.decode()
+    sizes = {float(size) for size in re.findall(r'font-size="([0-9.]+)"', svg)}
+    assert min(sizes) == TEXT_SIZE
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("one two three four", 6, "one two\nthree four"),
+        ("あいうえお、かきくけこ", 6, "あいうえお、\nかきくけこ"),
+        ("（括弧）の前", 4, "（括弧）\nの前"),
+        ("short", 44, "short"),
+    ],
+)
+def test_wrap_breaks_lines_at_spaces_and_between_japanese_characters(
+    text: str, width: float, expected: str
+) -> None:
+    assert wrap(text, width) == expected

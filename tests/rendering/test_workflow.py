@@ -59,8 +59,8 @@ def test_the_render_step_feeds_the_artifact_and_the_check_catches_a_stale_file(
     check = _step("Fail if the committed diagrams are stale")
     assert _run(check, checkout).returncode == 0
 
-    stale = committed / "en" / "app-domain.svg"
+    stale = committed / "en" / "app-north-south.svg"
     stale.write_bytes(stale.read_bytes().replace(b"30080", b"30081"))
     failed = _run(check, checkout)
     assert failed.returncode == 1
-    assert "1 stale view(s): app-domain" in failed.stderr
+    assert "1 stale view(s): app-north-south" in failed.stderr

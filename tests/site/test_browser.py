@@ -18,9 +18,9 @@ APP_DOMAIN = {"ja": "/application-domain/", "en": "/en/application-domain/"}
 
 # The views each page shows (issue 4), by page path without language prefix.
 PAGE_VIEWS = {
-    "/aws-architecture/": ("aws-architecture",),
-    "/application-domain/": ("app-domain", "ownership"),
-    "/infrastructure-domain/": ("infra-domain",),
+    "/aws-architecture/": ("aws-network", "aws-edge"),
+    "/application-domain/": ("app-north-south", "ownership", "app-east-west"),
+    "/infrastructure-domain/": ("infra-control", "infra-telemetry"),
     "/alternatives/": ("ecs-alternative", "lambda-alternative"),
     "/diagrams/": VIEWS,
 }

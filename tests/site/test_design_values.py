@@ -61,8 +61,8 @@ def test_changing_the_http_node_port_changes_every_page_that_shows_it(
         "/en/gitops-manifests/",
         "/conformance/example-report/",
         "/en/conformance/example-report/",
-        "/assets/diagrams/ja/app-domain.svg",
-        "/assets/diagrams/en/app-domain.svg",
+        "/assets/diagrams/ja/app-north-south.svg",
+        "/assets/diagrams/en/app-north-south.svg",
     } <= before
     assert _pages_showing(changed_site, str(NEW_HTTP_NODE_PORT)) == before
     assert _pages_showing(changed_site, old) == set()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import boto3
 import click
@@ -141,10 +141,14 @@ def execute(
     stats: bool,
     lang: str,
     title: str = "",
+    as_built: Path | None = None,
 ) -> int:
     """Run, report and return the exit code. Shared by `refarch check` and `refarch demo`."""
-    if output is not None:
-        check_destination(output)  # before the run, not after minutes of it
+    for destination in (output, as_built):
+        if destination is not None:
+            check_destination(destination)  # before the run, not after minutes of it
+    if as_built is not None:
+        extras.require("diagrams", "refarch check --as-built")
     err = Console(stderr=True, highlight=False)
     progress: AbstractContextManager[Any] = (
         err.status("checking…") if err.is_terminal else nullcontext()
@@ -152,6 +156,8 @@ def execute(
     with progress as status:
         on_progress = status.update if status is not None else None
         result = run(design, sources, only=only, on_progress=on_progress)
+    if as_built is not None:
+        write_output(as_built, as_built_svg(design, result, lang))
     report = Report.of(
         result,
         load_builtin_checks(),
@@ -169,6 +175,14 @@ def execute(
     if stats:
         click.echo(_stats(result, sources), err=True, nl=False)
     return result.exit_code
+
+
+def as_built_svg(design: Design, result: RunResult, lang: str) -> bytes:
+    """The as-built picture of a run (needs the diagrams extra, checked before the run)."""
+    from eks_refarch.rendering import asbuilt  # the diagrams library only here
+    from eks_refarch.rendering.views import Lang
+
+    return asbuilt.render_svg(design, result, cast(Lang, lang))
 
 
 def _stats(result: RunResult, sources: Mapping[Source, Any]) -> str:
@@ -195,6 +209,7 @@ def check(
     output: Path | None,
     lang: str,
     only: str | None,
+    as_built: Path | None,
     stats: bool,
     **params: Any,
 ) -> int:
@@ -220,4 +235,5 @@ def check(
         only=parse_only(only),
         stats=stats,
         lang=lang,
+        as_built=as_built,
     )

@@ -226,6 +226,17 @@ REPORT = (
         pytest=False,
     ),
     Option(
+        "as_built",
+        ("--as-built",),
+        N_(
+            "Also draw the account as this run observed it, laid out like the design's "
+            "network view, each resource marked with its checks' verdict."
+        ),
+        type=_path(dir_okay=False),
+        metavar="FILE.svg",
+        pytest=False,
+    ),
+    Option(
         "stats",
         ("--stats",),
         N_("Print the calls, retries and time of each AWS operation to standard error."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from eks_refarch.conformance.builtin import load_builtin_checks
@@ -42,6 +42,8 @@ class RunResult:
     checks: tuple[CheckSpec, ...]
     collections: tuple[CollectionRecord, ...]
     seconds: float
+    # The facts the run collected, by fact type: what the as-built picture is drawn from.
+    facts: Mapping[type[Any], Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
         counts = {status.value: 0 for status in Status}
@@ -137,6 +139,7 @@ def run(
         checks=tuple(specs),
         collections=tuple(collections),
         seconds=time.perf_counter() - started,
+        facts=dict(gathered),
     )
 
 

@@ -40,6 +40,7 @@ def demo(
     output: Path | None,
     lang: str,
     only: str | None,
+    as_built: Path | None,
     stats: bool,
 ) -> int | None:
     """Check the design's own account, built in an embedded AWS emulator.
@@ -70,6 +71,7 @@ def demo(
             stats=stats,
             lang=lang,
             title=title,
+            as_built=as_built,
         )
 
 

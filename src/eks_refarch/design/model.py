@@ -144,8 +144,10 @@ Concern = Literal[
 ]
 LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
-# What a platform component may watch or feed besides another component.
-EXTERNAL_PARTIES = ("kubernetes-api", "microservices", "secrets-manager")
+# What a platform component may watch or feed besides another component: the Git
+# repository of the manifests, the cluster's API server, the microservices, AWS Secrets
+# Manager, and EC2 (where instances are launched).
+EXTERNAL_PARTIES = ("git", "kubernetes-api", "microservices", "secrets-manager", "ec2")
 
 
 class Model(BaseModel):

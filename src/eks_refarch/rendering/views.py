@@ -12,30 +12,45 @@ FORMATS: tuple[str, ...] = ("svg", "png")
 # The order is the order of the site's gallery: from the AWS account inwards, then the
 # alternatives the design rejected.
 VIEWS: tuple[str, ...] = (
-    "aws-architecture",
-    "app-domain",
-    "infra-domain",
+    "aws-network",
+    "aws-edge",
+    "app-north-south",
+    "app-east-west",
     "ownership",
+    "infra-control",
+    "infra-telemetry",
     "ecs-alternative",
     "lambda-alternative",
 )
 
 VIEW_TITLES: dict[str, dict[Lang, str]] = {
-    "aws-architecture": {
-        "en": "AWS architecture",
-        "ja": "AWS アーキテクチャ",
+    "aws-network": {
+        "en": "AWS network: three tiers in each Availability Zone",
+        "ja": "AWS のネットワーク：アベイラビリティーゾーンごとに三つの層",
     },
-    "app-domain": {
-        "en": "Application domain: north-south and east-west traffic",
-        "ja": "アプリケーションドメイン：南北と東西のトラフィック",
+    "aws-edge": {
+        "en": "The edge: a request's way in, and the health check",
+        "ja": "エッジ：リクエストの入り口とヘルスチェック",
     },
-    "infra-domain": {
-        "en": "Infrastructure domain: the platform around the workloads",
-        "ja": "インフラストラクチャドメイン：ワークロードを支えるプラットフォーム",
+    "app-north-south": {
+        "en": "Application domain: north-south, from the client to a pod",
+        "ja": "アプリケーションドメイン：南北、クライアントから Pod まで",
+    },
+    "app-east-west": {
+        "en": "Application domain: east-west, between the pods",
+        "ja": "アプリケーションドメイン：東西、Pod の間",
     },
     "ownership": {
         "en": "Ownership: what Terraform owns and what GitOps owns",
         "ja": "管理の境界：Terraform が持つもの、GitOps が持つもの",
+    },
+    "infra-control": {
+        "en": "Infrastructure domain: desired state and capacity",
+        "ja": "インフラストラクチャドメイン：あるべき姿とキャパシティ",
+    },
+    "infra-telemetry": {
+        "en": "Infrastructure domain: telemetry",
+        "ja": "インフラストラクチャドメイン：テレメトリー",
     },
     "ecs-alternative": {
         "en": "Alternative not chosen: the same product on Amazon ECS",

@@ -16,6 +16,7 @@ from eks_refarch.design.model import NODE_PORT_MAX, NODE_PORT_MIN, Component, Te
 from eks_refarch.rendering import VIEWS
 from eks_refarch.site import (
     alternatives,
+    asbuilt,
     catalog,
     cli_docs,
     decisions,
@@ -173,6 +174,7 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
             data.registry, Source(source), lang, link
         ),
         "example_report": example_report,
+        "as_built_pictures": lambda: asbuilt.figures(lang, asset_link),
         "example_report_inputs": example_report_inputs,
         "manifests_table": lambda: gitops.files_table(
             data.manifests, data.inputs.manifests_name, lang, data.inputs.repository.view_url

@@ -61,15 +61,21 @@ def generate(config: MkDocsConfig, design_file: Path, open_file: Opener) -> None
                 target.write(output.path.read_bytes())
 
 
-def figure(view: str, lang: str, link: Callable[[str], str]) -> str:
-    """A view's image in the page's language, with its title as caption; glightbox zooms it.
+# The class the site's stylesheet and zoom script (docs/assets/) know a diagram by.
+FIGURE_CLASS = "refarch-diagram"
 
+
+def figure(view: str, lang: str, link: Callable[[str], str]) -> str:
+    """A view's image in the page's language, with its title as caption.
+
+    The picture sits on a panel of its own (light in both colour schemes) and opens in
+    the site's zoom view on click, Enter or Space (docs/assets/javascripts/diagram-zoom.js).
     ``link`` turns a path under docs/ (not under a language folder) into a link target.
     """
     title = VIEW_TITLES[view][lang]  # type: ignore[index]
     return "\n".join(
         [
-            '<figure markdown="span">',
+            f'<figure class="{FIGURE_CLASS}" markdown="span">',
             f"  ![{title}]({link(image_path(view, lang))})",
             f"  <figcaption>{title}</figcaption>",
             "</figure>",

@@ -91,7 +91,8 @@ def fingerprint(design_path: Path, manifests_dir: Path) -> Fingerprint:
     )
 
 
-def _seed(endpoint_url: str) -> None:
+def seed(endpoint_url: str) -> None:
+    """Seed moto's id generator, so that unchanged inputs give unchanged resource ids."""
     request = urllib.request.Request(
         f"{require_loopback(endpoint_url)}/moto-api/seed?a={MOTO_SEED}", data=b"", method="POST"
     )
@@ -110,7 +111,7 @@ class ExampleReport:
 def run_demo(design: Design, manifests_dir: Path) -> RunResult:
     """Provision the design into a fresh emulator on 127.0.0.1, then check it and the manifests."""
     with moto_server() as url:
-        _seed(url)
+        seed(url)
         return check_demo(design, url, manifests=manifests_dir)
 
 

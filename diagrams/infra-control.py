@@ -1,0 +1,16 @@
+"""View infra-control: how desired state and capacity reach the cluster, from Git and the API
+server to the controllers and the AWS services they act on.
+
+The drawing lives in ``eks_refarch.rendering.platform``, shared with the other view of
+the infrastructure domain: each flow of the design is drawn in exactly one of the two.
+"""
+
+from __future__ import annotations
+
+from eks_refarch.design import Design
+from eks_refarch.rendering.kit import Canvas
+from eks_refarch.rendering.platform import draw_platform
+
+
+def draw(design: Design, canvas: Canvas) -> None:
+    draw_platform(design, canvas, telemetry=False)
