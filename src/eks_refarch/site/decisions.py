@@ -113,7 +113,7 @@ def components_table(design: Design, decision: Decision, lang: str) -> str:
         raise ValueError(f"{decision.id} chose no platform component")
     return table(
         [_TEXT["component"][lang], _TEXT["alternative"][lang], _TEXT["why"][lang]],
-        [[c.title, c.managed_alternative, c.why[lang]] for c in chosen],
+        [[c.title, c.managed_alternative[lang], c.why[lang]] for c in chosen],
     )
 
 

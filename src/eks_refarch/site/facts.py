@@ -90,7 +90,7 @@ def components_table(design: Design, lang: str, link: Link) -> str:
                 c.title,
                 code(c.concern),
                 code(c.namespace),
-                c.managed_alternative,
+                c.managed_alternative[lang],
                 c.why[lang],
                 f"[{c.decision}]({link(page_of(c.decision))})",
             ]
