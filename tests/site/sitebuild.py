@@ -25,9 +25,14 @@ def build(
     config: Path = REPO / "mkdocs.yml",
     design: Path | None = None,
     manifests: Path | None = None,
+    rendered: Path | None = None,
 ) -> str:
-    """`mkdocs build --strict` into ``dest``; returns the build log, fails with it."""
-    result = run_build(dest, config=config, design=design, manifests=manifests)
+    """`mkdocs build --strict` into ``dest``; returns the build log, fails with it.
+
+    ``rendered``, when given, receives each page's Markdown as the refarch plugin
+    rendered it (``<lang>/<path>.md``).
+    """
+    result = run_build(dest, config=config, design=design, manifests=manifests, rendered=rendered)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout + result.stderr
 
@@ -38,10 +43,15 @@ def run_build(
     config: Path = REPO / "mkdocs.yml",
     design: Path | None = None,
     manifests: Path | None = None,
+    rendered: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """The build, with the design file and the manifests folder replaced where given."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    for name, path in (("REFARCH_DESIGN", design), ("REFARCH_MANIFESTS", manifests)):
+    for name, path in (
+        ("REFARCH_DESIGN", design),
+        ("REFARCH_MANIFESTS", manifests),
+        ("REFARCH_RENDERED", rendered),
+    ):
         env.pop(name, None)
         if path is not None:
             env[name] = str(path)

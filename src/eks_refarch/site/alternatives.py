@@ -13,10 +13,11 @@ from pydantic_core import PydanticCustomError
 
 from eks_refarch.design.model import Model, Name, Text
 from eks_refarch.errors import Problem, UserInputError
+from eks_refarch.i18n import N_, tr
 from eks_refarch.site.markdown import table
 from eks_refarch.yamlio import load_document
 
-_CRITERION = {"en": "Criterion", "ja": "観点"}
+_CRITERION = N_("Criterion")
 
 
 class Option(Model):
@@ -70,7 +71,7 @@ def load(path: Path) -> Comparison:
 def render(comparison: Comparison, lang: str) -> str:
     """The comparison as a Markdown table in one language."""
     return table(
-        [_CRITERION[lang], *(o.title[lang] for o in comparison.options)],
+        [tr(lang, _CRITERION), *(o.title[lang] for o in comparison.options)],
         [
             [f"**{c.title[lang]}**", *(c.cells[o.id][lang] for o in comparison.options)]
             for c in comparison.criteria

@@ -14,6 +14,7 @@ from itertools import groupby
 
 from eks_refarch.conformance.model import CheckSpec, Severity, Source
 from eks_refarch.conformance.registry import Registry
+from eks_refarch.i18n import N_, tr
 from eks_refarch.site.markdown import code, code_list, joined, prose, table
 
 Link = Callable[[str], str]
@@ -23,29 +24,27 @@ INDEX = f"{CATALOG_DIR}/index.md"
 _PAGE = re.compile(rf"{CATALOG_DIR}/([^/]+)\.md")
 
 SEVERITY = {
-    Severity.CRITICAL: {"en": "Critical", "ja": "重大"},
-    Severity.HIGH: {"en": "High", "ja": "高"},
-    Severity.MEDIUM: {"en": "Medium", "ja": "中"},
-    Severity.LOW: {"en": "Low", "ja": "低"},
+    Severity.CRITICAL: N_("Critical"),
+    Severity.HIGH: N_("High"),
+    Severity.MEDIUM: N_("Medium"),
+    Severity.LOW: N_("Low"),
 }
 
 SOURCE = {
-    Source.AWS: {"en": "AWS account", "ja": "AWS アカウント"},
-    Source.CLUSTER: {"en": "Cluster", "ja": "クラスター"},
-    Source.NODES: {"en": "Nodes", "ja": "ノード"},
+    Source.AWS: N_("AWS account"),
+    Source.CLUSTER: N_("Cluster"),
+    Source.NODES: N_("Nodes"),
 }
-CROSS_LAYER = {"en": "Cross-layer", "ja": "層をまたぐ"}
+CROSS_LAYER = N_("Cross-layer")
 
 # What reading a source takes, named the way each source's permissions are written.
 PERMISSION_KIND = {
-    Source.AWS: {"en": "IAM actions", "ja": "IAM アクション"},
-    Source.CLUSTER: {"en": "Kubernetes permissions", "ja": "Kubernetes の権限"},
-    Source.NODES: {
-        "en": "over SSH, a login that can read the kubelet's files; through the API server "
-        "(/configz), the Kubernetes permissions",
-        "ja": "SSH 経由なら kubelet のファイルを読めるログイン、API サーバー経由（/configz）なら"
-        "次の Kubernetes の権限",
-    },
+    Source.AWS: N_("IAM actions"),
+    Source.CLUSTER: N_("Kubernetes permissions"),
+    Source.NODES: N_(
+        "over SSH, a login that can read the kubelet's files; through the API server "
+        "(/configz), the Kubernetes permissions"
+    ),
 }
 
 # The option that selects each source on the command line, for "run only this check".
@@ -56,54 +55,43 @@ SOURCE_OPTION = {
 }
 
 AREA = {
-    "aws.network": {"en": "Network", "ja": "ネットワーク"},
-    "aws.edge": {"en": "Edge: ALB, TLS, WAF and DNS", "ja": "エッジ（ALB、TLS、WAF、DNS）"},
-    "aws.eks": {"en": "EKS and node launch templates", "ja": "EKS とノードの起動テンプレート"},
-    "aws.data": {"en": "Data stores and keys", "ja": "データストアと鍵"},
-    "aws.crosslayer": {"en": "From the ALB to the nodes", "ja": "ALB からノードまで"},
-    "cluster.gateway": {"en": "Ingress gateway", "ja": "イングレスゲートウェイ"},
-    "cluster.mesh": {"en": "Mesh security", "ja": "メッシュのセキュリティ"},
-    "cluster.routing": {"en": "Routing", "ja": "ルーティング"},
-    "cluster.workloads": {"en": "Workloads", "ja": "ワークロード"},
-    "cluster.components": {"en": "Platform components", "ja": "プラットフォームコンポーネント"},
-    "cluster.crosslayer": {
-        "en": "From the ALB to the gateway Service",
-        "ja": "ALB からゲートウェイの Service まで",
-    },
-    "nodes.rules": {
-        "en": "Kubelet (CIS Amazon EKS Benchmark, section 3)",
-        "ja": "kubelet（CIS Amazon EKS Benchmark のセクション 3）",
-    },
+    "aws.network": N_("Network"),
+    "aws.edge": N_("Edge: ALB, TLS, WAF and DNS"),
+    "aws.eks": N_("EKS and node launch templates"),
+    "aws.data": N_("Data stores and keys"),
+    "aws.crosslayer": N_("From the ALB to the nodes"),
+    "cluster.gateway": N_("Ingress gateway"),
+    "cluster.mesh": N_("Mesh security"),
+    "cluster.routing": N_("Routing"),
+    "cluster.workloads": N_("Workloads"),
+    "cluster.components": N_("Platform components"),
+    "cluster.crosslayer": N_("From the ALB to the gateway Service"),
+    "nodes.rules": N_("Kubelet (CIS Amazon EKS Benchmark, section 3)"),
 }
 
 _T = {
-    "check": {"en": "Check", "ja": "チェック"},
-    "area": {"en": "Area", "ja": "分野"},
-    "severity": {"en": "Severity", "ja": "重大度"},
-    "verifies": {"en": "What it verifies", "ja": "確かめること"},
-    "sources": {"en": "Reads from", "ja": "読み取り元"},
-    "decision": {"en": "Decision it enforces", "ja": "検証する決定"},
-    "why": {"en": "Why it matters", "ja": "なぜ確かめるのか"},
-    "fix": {"en": "How to fix", "ja": "直し方"},
-    "reads": {"en": "What it needs to read", "ja": "読み取りに必要な権限"},
-    "run": {"en": "Run only this check", "ja": "このチェックだけを実行する"},
-    "references": {"en": "References", "ja": "参考資料"},
-    "facts": {"en": "Facts", "ja": "事実"},
-    "source": {"en": "Source", "ja": "読み取り元"},
-    "permissions": {"en": "Permissions", "ja": "権限"},
-    "terraform": {"en": "Terraform", "ja": "Terraform"},
-    "kubernetes": {"en": "Kubernetes", "ja": "Kubernetes"},
-    "no_rationale": {
-        "en": "The check records no reasons of its own: they are those of the decision it "
-        "enforces, {adr}.",
-        "ja": "このチェック自体には理由が書かれていません。理由は、このチェックが検証する決定 "
-        "{adr} の記録にあります。",
-    },
-    "needed_by": {"en": "Checks that read it", "ja": "読み取るチェック"},
-    "index_counts": {
-        "en": "The registry holds {total} checks: {parts}.",
-        "ja": "登録されているチェックは {total} 個です（{parts}）。",
-    },
+    "check": N_("Check"),
+    "area": N_("Area"),
+    "severity": N_("Severity"),
+    "verifies": N_("What it verifies"),
+    "sources": N_("Reads from"),
+    "decision": N_("Decision it enforces"),
+    "why": N_("Why it matters"),
+    "fix": N_("How to fix"),
+    "reads": N_("What it needs to read"),
+    "run": N_("Run only this check"),
+    "references": N_("References"),
+    "facts": N_("Facts"),
+    "source": N_("Source"),
+    "permissions": N_("Permissions"),
+    "terraform": "Terraform",
+    "kubernetes": "Kubernetes",
+    "no_rationale": N_(
+        "The check records no reasons of its own: they are those of the decision it "
+        "enforces, {adr}."
+    ),
+    "needed_by": N_("Checks that read it"),
+    "index_counts": N_("The registry holds {total} checks: {parts}."),
 }
 
 
@@ -143,17 +131,21 @@ def area_of(spec: CheckSpec) -> str:
 
 def source_label(spec: CheckSpec, lang: str) -> str:
     """Where a check reads from; ``Cross-layer (AWS account + Cluster)`` for more than one."""
-    names = [SOURCE[s][lang] for s in Source if s in spec.sources]
+    names = [tr(lang, SOURCE[s]) for s in Source if s in spec.sources]
     if len(names) == 1:
         return names[0]
     joined = " + ".join(names)
-    return f"{CROSS_LAYER[lang]}（{joined}）" if lang == "ja" else f"{CROSS_LAYER[lang]} ({joined})"
+    return (
+        f"{tr(lang, CROSS_LAYER)}（{joined}）"
+        if lang == "ja"
+        else f"{tr(lang, CROSS_LAYER)} ({joined})"
+    )
 
 
 def severity_label(spec: CheckSpec, lang: str) -> str:
     """The severity in ``lang``, with the value the reports print: ``High (`high`)``."""
     value = code(spec.severity.value)
-    label = SEVERITY[spec.severity][lang]
+    label = tr(lang, SEVERITY[spec.severity])
     return f"{label}（{value}）" if lang == "ja" else f"{label} ({value})"
 
 
@@ -179,20 +171,34 @@ def index(registry: Registry, lang: str, link: Link) -> str:
         sections.append(
             f"## {heading}\n\n"
             + table(
-                [_T["check"][lang], _T["area"][lang], _T["severity"][lang], _T["verifies"][lang]],
+                [
+                    tr(lang, _T["check"]),
+                    tr(lang, _T["area"]),
+                    tr(lang, _T["severity"]),
+                    tr(lang, _T["verifies"]),
+                ],
                 [
                     [
                         f"[{code(s.id)}]({link(page_of(s.id))})",
-                        AREA[area_of(s)][lang],
-                        SEVERITY[s.severity][lang],
+                        tr(lang, AREA[area_of(s)]),
+                        tr(lang, SEVERITY[s.severity]),
                         prose(s.text(lang).title),
                     ]
                     for s in members
                 ],
             )
         )
-    total = _T["index_counts"][lang].format(total=len(checks), parts=joined(counts, lang))
+    total = tr(lang, _T["index_counts"], total=len(checks), parts=joined(counts, lang))
     return "\n\n".join([total, *sections])
+
+
+def counts(registry: Registry) -> dict[str, int]:
+    """How many checks read each source alone, and how many cross layers: ``{"aws": 44, ...}``."""
+    found: dict[str, int] = {}
+    for spec in registry.checks():
+        _, name = _group(spec)
+        found[name] = found.get(name, 0) + 1
+    return found
 
 
 def permissions_table(registry: Registry, source: Source, lang: str, link: Link) -> str:
@@ -211,7 +217,9 @@ def permissions_table(registry: Registry, source: Source, lang: str, link: Link)
         )
     if not rows:
         raise ValueError(f"no collector reads the source {source.value!r}")
-    return table([_T["facts"][lang], _T["permissions"][lang], _T["needed_by"][lang]], rows)
+    return table(
+        [tr(lang, _T["facts"]), tr(lang, _T["permissions"]), tr(lang, _T["needed_by"])], rows
+    )
 
 
 def cross_layer_links(registry: Registry, lang: str, link: Link) -> str:
@@ -227,32 +235,32 @@ def cross_layer_links(registry: Registry, lang: str, link: Link) -> str:
 def page(spec: CheckSpec, registry: Registry, lang: str, link: Link, adr: str) -> str:
     """The whole page of one check; ``adr`` is the link to the decision it enforces."""
     text = spec.text(lang)
-    why = prose(text.rationale) if text.rationale else _T["no_rationale"][lang].format(adr=adr)
+    why = prose(text.rationale) if text.rationale else tr(lang, _T["no_rationale"], adr=adr)
     return "\n\n".join(
         [
             f"# {spec.id}",
             f"**{prose(text.title)}**",
             table(
-                [_T[h][lang] for h in ("severity", "sources", "area", "decision")],
+                [tr(lang, _T[h]) for h in ("severity", "sources", "area", "decision")],
                 [
                     [
                         severity_label(spec, lang),
                         source_label(spec, lang),
-                        AREA[area_of(spec)][lang],
+                        tr(lang, AREA[area_of(spec)]),
                         adr,
                     ]
                 ],
             ),
-            f"## {_T['why'][lang]}",
+            f"## {tr(lang, _T['why'])}",
             why,
-            f"## {_T['fix'][lang]}",
+            f"## {tr(lang, _T['fix'])}",
             prose(text.steps),
             *_attributes(spec, lang),
-            f"## {_T['reads'][lang]}",
+            f"## {tr(lang, _T['reads'])}",
             _needs_table(spec, registry, lang),
-            f"## {_T['run'][lang]}",
+            f"## {tr(lang, _T['run'])}",
             _run_command(spec),
-            f"## {_T['references'][lang]}",
+            f"## {tr(lang, _T['references'])}",
             "\n".join(f"- <{url}>" for url in spec.references),
         ]
     )
@@ -261,10 +269,10 @@ def page(spec: CheckSpec, registry: Registry, lang: str, link: Link, adr: str) -
 def _attributes(spec: CheckSpec, lang: str) -> list[str]:
     """The Terraform attribute and the Kubernetes field to set, where the check names them."""
     items = [
-        f"- {_T[name][lang]}: {code(value)}"
+        f"- {name}: {code(value)}"
         for name, value in (
-            ("terraform", spec.remediation.terraform),
-            ("kubernetes", spec.remediation.kubernetes),
+            ("Terraform", spec.remediation.terraform),
+            ("Kubernetes", spec.remediation.kubernetes),
         )
         if value
     ]
@@ -278,11 +286,13 @@ def _needs_table(spec: CheckSpec, registry: Registry, lang: str) -> str:
         rows.append(
             [
                 code(kind.__name__),
-                SOURCE[collector.source][lang],
-                f"{PERMISSION_KIND[collector.source][lang]}: {code_list(collector.actions, lang)}",
+                tr(lang, SOURCE[collector.source]),
+                tr(lang, PERMISSION_KIND[collector.source])
+                + ": "
+                + code_list(collector.actions, lang),
             ]
         )
-    return table([_T["facts"][lang], _T["source"][lang], _T["permissions"][lang]], rows)
+    return table([tr(lang, _T["facts"]), tr(lang, _T["source"]), tr(lang, _T["permissions"])], rows)
 
 
 def _run_command(spec: CheckSpec) -> str:

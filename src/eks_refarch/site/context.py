@@ -23,6 +23,7 @@ from eks_refarch.site import (
     facts,
     gitops,
     iam,
+    labels,
     report,
 )
 from eks_refarch.site.markdown import code, code_list, lang_of, page_path, relative_link
@@ -152,6 +153,7 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "node_port_range": f"{NODE_PORT_MIN}-{NODE_PORT_MAX}",
         "target_groups": tuple(g.name for g in design.eks.node_groups if g.attach_to_target_group),
         "tr": tr,
+        "label": lambda field, value: labels.label(field, value, lang),
         "code": code,
         "codes": lambda items: code_list(items, lang),
         "link": link,
@@ -168,6 +170,7 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "check_formats_table": lambda: cli_docs.formats_table(lang),
         "check_page": check_page,
         "check_catalog": lambda: catalog.index(data.registry, lang, link),
+        "check_counts": catalog.counts(data.registry),
         "cross_layer_checks": lambda: catalog.cross_layer_links(data.registry, lang, link),
         "permissions_table": lambda source: catalog.permissions_table(
             data.registry, Source(source), lang, link

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import yaml
 
+from eks_refarch.i18n import N_, tr
 from eks_refarch.site.markdown import code, table
 
 SUFFIXES = (".yaml", ".yml")
 
 _T = {
-    "file": {"en": "File", "ja": "ファイル"},
-    "holds": {"en": "What it holds (kind namespace/name)", "ja": "中身（kind 名前空間/名前）"},
+    "file": N_("File"),
+    "holds": N_("What it holds (kind namespace/name)"),
 }
 
 
@@ -89,7 +90,7 @@ def files_table(
     the repository root into a link.
     """
     return table(
-        [_T["file"][lang], _T["holds"][lang]],
+        [tr(lang, _T["file"]), tr(lang, _T["holds"])],
         [
             [
                 f"[{code(f.path)}]({url(f'{folder}/{f.path}')})",

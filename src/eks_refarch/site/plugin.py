@@ -30,6 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from eks_refarch.errors import UserInputError
+from eks_refarch.output import write_file
 from eks_refarch.site import catalog, decisions, diagrams
 from eks_refarch.site.context import Inputs, SiteData, page_globals
 from eks_refarch.site.markdown import LANGS, lang_of, page_path
@@ -37,6 +38,9 @@ from eks_refarch.site.repository import Repository
 
 DESIGN_ENV = "REFARCH_DESIGN"
 MANIFESTS_ENV = "REFARCH_MANIFESTS"
+# Where to keep each page's Markdown as rendered, values from the design filled in: the
+# prose lint (tests/site/test_prose.py) reads what readers see, not the templates.
+RENDERED_ENV = "REFARCH_RENDERED"
 # The whole source of a generated check page: the page is drawn from the registry.
 CHECK_PAGE_SOURCE = "{{ check_page() }}\n"
 
@@ -157,11 +161,14 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
             page.edit_url = self._rule_edit_url(page_path(src))
         try:
             template = self._jinja.from_string(markdown)
-            return template.render(page_globals(self._site(), src))
+            rendered = template.render(page_globals(self._site(), src))
         except jinja2.TemplateSyntaxError as exc:
             raise PluginError(f"docs/{src}:{exc.lineno}: {exc.message}") from None
         except (jinja2.UndefinedError, ValueError, KeyError) as exc:
             raise PluginError(f"docs/{src}: {exc}") from None
+        if os.environ.get(RENDERED_ENV):
+            write_file(Path(os.environ[RENDERED_ENV]) / src, rendered.encode("utf-8"))
+        return rendered
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         head, sep, body = output.partition("</head>")
