@@ -17,6 +17,10 @@ from tests.helpers import REPO, threaded
 
 LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
+# The repository the tests' builds link to (the refarch plugin's `repository` setting),
+# so that edit links and links into the repository can be checked; the shipped
+# mkdocs.yml leaves it empty and shows no such links.
+REPOSITORY = "https://github.com/refarch-tests/eks-refarch"
 
 
 def build(
@@ -44,9 +48,15 @@ def run_build(
     design: Path | None = None,
     manifests: Path | None = None,
     rendered: Path | None = None,
+    repository: str = REPOSITORY,
 ) -> subprocess.CompletedProcess[str]:
     """The build, with the design file and the manifests folder replaced where given."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        "REFARCH_REPOSITORY": repository,
+    }
     for name, path in (
         ("REFARCH_DESIGN", design),
         ("REFARCH_MANIFESTS", manifests),

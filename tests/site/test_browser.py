@@ -18,6 +18,7 @@ APP_DOMAIN = {"ja": "/application-domain/", "en": "/en/application-domain/"}
 
 # The views each page shows (issue 4), by page path without language prefix.
 PAGE_VIEWS = {
+    "/": ("aws-architecture",),
     "/aws-architecture/": ("aws-architecture",),
     "/application-domain/": ("app-domain", "ownership"),
     "/infrastructure-domain/": ("infra-domain",),

@@ -8,9 +8,9 @@ written here, in both languages; a rule module without one fails the build, nami
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
-from itertools import groupby
 
 from eks_refarch.conformance.model import CheckSpec, Severity, Source
 from eks_refarch.conformance.registry import Registry
@@ -71,6 +71,7 @@ AREA = {
 
 _T = {
     "check": N_("Check"),
+    "layer": N_("Layer"),
     "area": N_("Area"),
     "severity": N_("Severity"),
     "verifies": N_("What it verifies"),
@@ -143,10 +144,8 @@ def source_label(spec: CheckSpec, lang: str) -> str:
 
 
 def severity_label(spec: CheckSpec, lang: str) -> str:
-    """The severity in ``lang``, with the value the reports print: ``High (`high`)``."""
-    value = code(spec.severity.value)
-    label = tr(lang, SEVERITY[spec.severity])
-    return f"{label}（{value}）" if lang == "ja" else f"{label} ({value})"
+    """The severity in ``lang``: ``High``, ``高``."""
+    return tr(lang, SEVERITY[spec.severity])
 
 
 def _group(spec: CheckSpec) -> tuple[int, str]:
@@ -157,39 +156,99 @@ def _group(spec: CheckSpec) -> tuple[int, str]:
     return len(Source), "cross-layer"
 
 
+# The layer each check is filtered by on the index page: the source it reads, or
+# "cross-layer" for a check that reads more than one.
+def layer_of(spec: CheckSpec) -> str:
+    return _group(spec)[1]
+
+
+def layer_label(layer: str, lang: str) -> str:
+    if layer == "cross-layer":
+        return tr(lang, CROSS_LAYER)
+    return tr(lang, SOURCE[Source(layer)])
+
+
+# Filters the index table by text, layer and severity in the reader's browser. Inline,
+# because it belongs to this page alone and the site loads nothing from elsewhere.
+_FILTER_SCRIPT = """<script>
+(function () {
+  var root = document.getElementById("check-catalog");
+  if (!root) return;
+  var text = root.querySelector("[name=q]");
+  var layer = root.querySelector("[name=layer]");
+  var severity = root.querySelector("[name=severity]");
+  var count = root.querySelector(".check-catalog-count");
+  var rows = Array.prototype.slice.call(root.querySelectorAll("tbody tr"));
+  function apply() {
+    var q = text.value.trim().toLowerCase();
+    var shown = 0;
+    rows.forEach(function (row) {
+      var ok = (!q || row.textContent.toLowerCase().indexOf(q) >= 0) &&
+        (!layer.value || row.dataset.layer === layer.value) &&
+        (!severity.value || row.dataset.severity === severity.value);
+      row.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    count.textContent = count.dataset.template.replace("{n}", shown);
+  }
+  [text, layer, severity].forEach(function (el) {
+    el.addEventListener("input", apply);
+    el.addEventListener("change", apply);
+  });
+  apply();
+})();
+</script>"""
+
+
 def index(registry: Registry, lang: str, link: Link) -> str:
-    """Every check, grouped by the source it reads, with its area, severity and title."""
-    checks = sorted(registry.checks(), key=lambda s: (_group(s), list(AREA).index(area_of(s))))
-    sections = []
-    counts = []
-    for (_, _name), group in groupby(checks, key=_group):
-        members = list(group)
-        heading = source_label(members[0], lang)
-        counts.append(
-            f"{heading} {len(members)} 個" if lang == "ja" else f"{heading}: {len(members)}"
-        )
-        sections.append(
-            f"## {heading}\n\n"
-            + table(
-                [
-                    tr(lang, _T["check"]),
-                    tr(lang, _T["area"]),
-                    tr(lang, _T["severity"]),
-                    tr(lang, _T["verifies"]),
-                ],
-                [
-                    [
-                        f"[{code(s.id)}]({link(page_of(s.id))})",
-                        tr(lang, AREA[area_of(s)]),
-                        tr(lang, SEVERITY[s.severity]),
-                        prose(s.text(lang).title),
-                    ]
-                    for s in members
-                ],
-            )
-        )
-    total = tr(lang, _T["index_counts"], total=len(checks), parts=joined(counts, lang))
-    return "\n\n".join([total, *sections])
+    """Every check in one table, filtered in place by text, layer and severity.
+
+    Raw HTML rather than a Markdown table, because each row carries the layer and the
+    severity it is filtered by; each check's page sits next to this one, at ``<id>/``.
+    """
+    checks = sorted(
+        registry.checks(), key=lambda s: (_group(s), list(AREA).index(area_of(s)), s.id)
+    )
+    layers = list(dict.fromkeys(layer_of(s) for s in checks))
+    found = counts(registry)
+    parts = joined((f"{layer_label(name, lang)} {found[name]}" for name in layers), lang)
+    total = tr(lang, _T["index_counts"], total=len(checks), parts=parts)
+
+    def option(value: str, label: str) -> str:
+        return f'<option value="{html.escape(value)}">{html.escape(label)}</option>'
+
+    everything = html.escape(tr(lang, "all"))
+    layer_options = "".join(option(name, layer_label(name, lang)) for name in layers)
+    severity_options = "".join(option(s.value, tr(lang, SEVERITY[s])) for s in Severity)
+    headers = "".join(
+        f"<th>{html.escape(tr(lang, _T[h]))}</th>"
+        for h in ("check", "layer", "area", "severity", "verifies")
+    )
+    rows = "\n".join(
+        f'<tr data-layer="{layer_of(s)}" data-severity="{s.severity.value}">'
+        f'<td><a href="{s.id}/"><code>{s.id}</code></a></td>'
+        f"<td>{html.escape(layer_label(layer_of(s), lang))}</td>"
+        f"<td>{html.escape(tr(lang, AREA[area_of(s)]))}</td>"
+        f"<td>{html.escape(tr(lang, SEVERITY[s.severity]))}</td>"
+        f"<td>{html.escape(' '.join(s.text(lang).title.split()))}</td></tr>"
+        for s in checks
+    )
+    shown = html.escape(tr(lang, "{n} checks shown", n="{n}"))
+    search = html.escape(tr(lang, "Search"))
+    form = (
+        '<form class="check-catalog-filters" onsubmit="return false">'
+        f'<label>{search} <input type="search" name="q"></label> '
+        f'<label>{html.escape(tr(lang, _T["layer"]))} <select name="layer">'
+        f'<option value="">{everything}</option>{layer_options}</select></label> '
+        f'<label>{html.escape(tr(lang, _T["severity"]))} <select name="severity">'
+        f'<option value="">{everything}</option>{severity_options}</select></label> '
+        f'<output class="check-catalog-count" data-template="{shown}"></output>'
+        "</form>"
+    )
+    table_html = f"<table><thead><tr>{headers}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+    return "\n\n".join(
+        [total, f'<div id="check-catalog">\n{form}\n{table_html}\n</div>', _FILTER_SCRIPT]
+    )
 
 
 def counts(registry: Registry) -> dict[str, int]:

@@ -39,7 +39,7 @@ class Inputs:
     manifests: Path
     design_name: str  # as the pages name them, from the project root
     manifests_name: str
-    repository: Repository
+    repository: Repository | None  # None: no repository set, so no links into it
     root: Path  # the project: mkdocs.yml's folder, where .cache lives
 
 
@@ -139,7 +139,8 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
 
     def repository_file(path: str) -> str:
         """A link to a file of the repository, by its path from the repository root."""
-        return f"[{code(path)}]({data.inputs.repository.view_url(path)})"
+        repository = data.inputs.repository
+        return f"[{code(path)}]({repository.view_url(path)})" if repository else code(path)
 
     tables: dict[str, Callable[[], str]] = {
         name: partial(builder, design, lang, link) for name, builder in facts.TABLES.items()
@@ -178,7 +179,10 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "example_report": example_report,
         "example_report_inputs": example_report_inputs,
         "manifests_table": lambda: gitops.files_table(
-            data.manifests, data.inputs.manifests_name, lang, data.inputs.repository.view_url
+            data.manifests,
+            data.inputs.manifests_name,
+            lang,
+            data.inputs.repository.view_url if data.inputs.repository else None,
         ),
         "manifest_block": manifest_block,
         "repository_file": repository_file,

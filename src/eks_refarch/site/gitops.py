@@ -82,18 +82,18 @@ def load(folder: Path) -> tuple[ManifestFile, ...]:
 
 
 def files_table(
-    files: tuple[ManifestFile, ...], folder: str, lang: str, url: Callable[[str], str]
+    files: tuple[ManifestFile, ...], folder: str, lang: str, url: Callable[[str], str] | None
 ) -> str:
     """Each file, linked to the repository, with the objects it holds.
 
     ``folder`` is the manifests folder's path in the repository; ``url`` turns a path from
-    the repository root into a link.
+    the repository root into a link, or is None when there is no repository to link to.
     """
     return table(
         [tr(lang, _T["file"]), tr(lang, _T["holds"])],
         [
             [
-                f"[{code(f.path)}]({url(f'{folder}/{f.path}')})",
+                f"[{code(f.path)}]({url(f'{folder}/{f.path}')})" if url else code(f.path),
                 "<br>".join(code(d.label) for d in f.documents),
             ]
             for f in files
