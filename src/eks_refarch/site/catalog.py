@@ -15,6 +15,7 @@ from collections.abc import Callable
 from eks_refarch.conformance.model import CheckSpec, Severity, Source
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.i18n import N_, tr
+from eks_refarch.site.labels import quote_values
 from eks_refarch.site.markdown import code, code_list, joined, prose, table
 
 Link = Callable[[str], str]
@@ -230,7 +231,8 @@ def index(registry: Registry, lang: str, link: Link) -> str:
         f"<td>{html.escape(layer_label(layer_of(s), lang))}</td>"
         f"<td>{html.escape(tr(lang, AREA[area_of(s)]))}</td>"
         f"<td>{html.escape(tr(lang, SEVERITY[s.severity]))}</td>"
-        f"<td>{html.escape(' '.join(s.text(lang).title.split()))}</td></tr>"
+        f"<td>{quote_values(html.escape(' '.join(s.text(lang).title.split())), lang, html=True)}"
+        "</td></tr>"
         for s in checks
     )
     shown = html.escape(tr(lang, "{n} checks shown", n="{n}"))
@@ -294,11 +296,15 @@ def cross_layer_links(registry: Registry, lang: str, link: Link) -> str:
 def page(spec: CheckSpec, registry: Registry, lang: str, link: Link, adr: str) -> str:
     """The whole page of one check; ``adr`` is the link to the decision it enforces."""
     text = spec.text(lang)
-    why = prose(text.rationale) if text.rationale else tr(lang, _T["no_rationale"], adr=adr)
+
+    def shown(part: str) -> str:
+        return quote_values(prose(part), lang)
+
+    why = shown(text.rationale) if text.rationale else tr(lang, _T["no_rationale"], adr=adr)
     return "\n\n".join(
         [
             f"# {spec.id}",
-            f"**{prose(text.title)}**",
+            f"**{shown(text.title)}**",
             table(
                 [tr(lang, _T[h]) for h in ("severity", "sources", "area", "decision")],
                 [
@@ -313,7 +319,7 @@ def page(spec: CheckSpec, registry: Registry, lang: str, link: Link, adr: str) -
             f"## {tr(lang, _T['why'])}",
             why,
             f"## {tr(lang, _T['fix'])}",
-            prose(text.steps),
+            shown(text.steps),
             *_attributes(spec, lang),
             f"## {tr(lang, _T['reads'])}",
             _needs_table(spec, registry, lang),
@@ -326,16 +332,16 @@ def page(spec: CheckSpec, registry: Registry, lang: str, link: Link, adr: str) -
 
 
 def _attributes(spec: CheckSpec, lang: str) -> list[str]:
-    """The Terraform attribute and the Kubernetes field to set, where the check names them."""
-    items = [
-        f"- {name}: {code(value)}"
-        for name, value in (
-            ("Terraform", spec.remediation.terraform),
-            ("Kubernetes", spec.remediation.kubernetes),
-        )
-        if value
-    ]
-    return ["\n".join(items)] if items else []
+    """The Terraform attribute and the Kubernetes field to set, where the check names them,
+    each under its own heading and shown as code, whole."""
+    parts = []
+    for name, value in (
+        ("Terraform", spec.remediation.terraform),
+        ("Kubernetes", spec.remediation.kubernetes),
+    ):
+        if value:
+            parts += [f"### {name}", f"```text\n{value}\n```"]
+    return parts
 
 
 def _needs_table(spec: CheckSpec, registry: Registry, lang: str) -> str:

@@ -7,8 +7,16 @@ design allows but nothing here labels fails the build, naming the field and the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import re
+import typing
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
 
+from pydantic import BaseModel
+
+from eks_refarch.conformance.model import Severity
+from eks_refarch.design.model import Design
 from eks_refarch.i18n import N_, tr
 
 # Labels that are names, the same in every language (a product, an engine).
@@ -105,3 +113,61 @@ def label(field: str, value: object, lang: str) -> str:
         )
     text = labels[key]
     return text if text in _SAME else tr(lang, text)
+
+
+def _literals(annotation: Any, seen: set[type]) -> Iterator[str]:
+    if typing.get_origin(annotation) is Literal:
+        yield from (str(v) for v in typing.get_args(annotation))
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in seen:
+            seen.add(annotation)
+            for field in annotation.model_fields.values():
+                yield from _literals(field.annotation, seen)
+    else:
+        for arg in typing.get_args(annotation):
+            yield from _literals(arg, seen)
+
+
+@functools.cache
+def enum_values() -> frozenset[str]:
+    """Every value a design field takes from a fixed list, and every severity."""
+    return frozenset(_literals(Design, set())) | {s.value for s in Severity}
+
+
+# Values that are names in every language: Kubernetes kinds and protocols.
+NAMES = frozenset(
+    {"HTTP", "HTTPS", "NodePort", "Deployment", "StatefulSet", "DaemonSet", "Webhook"}
+)
+# Values that are also ordinary English words and mean that word in English prose.
+ENGLISH_WORDS = frozenset(
+    {
+        "public", "internal", "internet-facing", "instance", "single", "required",
+        "optional", "none", "accepted", "proposed", "deprecated", "superseded", "mesh",
+        "metrics", "dashboards", "logs", "traces", "secrets", "policy", "certificates",
+        "autoscaling", "audit", "scheduler", "authenticator", "sandbox", "graduated",
+        "incubating", "critical", "high", "medium", "low",
+    }
+)  # fmt: skip
+
+
+def words_of(lang: str) -> frozenset[str]:
+    """The enumerated values that may stand in ``lang``'s prose as they are."""
+    return NAMES | ENGLISH_WORDS if lang == "en" else NAMES
+
+
+@functools.cache
+def _pattern(lang: str) -> re.Pattern[str]:
+    values = sorted(enum_values() - words_of(lang), key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, values))
+    return re.compile(rf"(?<![\w./@=`-])({alternatives})(?![\w/@=`-])(?!:/)")
+
+
+def quote_values(text: str, lang: str, *, html: bool = False) -> str:
+    """Text written elsewhere (a check's texts, a finding's message) with the design's
+    enumerated values in it set as code: they are quoted as they are, not labels.
+
+    Every value but those that may stand in the language's prose (``words_of``).
+    """
+    if html:  # text already escaped for HTML, where Markdown's backticks mean nothing
+        return _pattern(lang).sub(lambda m: f"<code>{m.group(1)}</code>", text)
+    return _pattern(lang).sub(lambda m: f"`{m.group(1)}`", text)

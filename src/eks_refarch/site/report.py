@@ -33,6 +33,7 @@ from eks_refarch.demo.server import moto_server, require_loopback
 from eks_refarch.design import Design
 from eks_refarch.i18n import LANGUAGES, tr
 from eks_refarch.output import write_file
+from eks_refarch.site.labels import quote_values
 from eks_refarch.site.markdown import code, prose, table
 
 CACHE_DIR = Path(".cache") / "site" / "example-report"
@@ -235,12 +236,13 @@ def _attention(report: Report, link: Callable[[str], str]) -> list[str]:
         text = report.text(spec)
         parts += [
             f"#### {_check_ref(report, finding.check, link, finding.status)}",
-            f"**{prose(text.title)}** {severity}: {severity_label(spec.severity, lang)}.",
+            f"**{quote_values(prose(text.title), lang)}** "
+            f"{severity}: {severity_label(spec.severity, lang)}.",
             table(
                 [tr(lang, "Resource"), tr(lang, "Message")],
-                [[code(finding.resource), prose(report.message(finding))]],
+                [[code(finding.resource), quote_values(prose(report.message(finding)), lang)]],
             ),
-            f"{fix}: {prose(text.steps)}",
+            f"{fix}: {quote_values(prose(text.steps), lang)}",
         ]
     return parts
 
@@ -259,7 +261,7 @@ def _skipped(report: Report, link: Callable[[str], str]) -> list[str]:
                 [
                     _check_ref(report, f.check, link, f.status),
                     code(f.resource),
-                    prose(report.message(f)),
+                    quote_values(prose(report.message(f)), lang),
                 ]
                 for f in skipped
             ],
@@ -278,11 +280,13 @@ def _passed(report: Report, link: Callable[[str], str]) -> list[str]:
         passes = by_check[check]
         if any(f.status is not Status.PASS for f in report.findings if f.check == check):
             continue  # shown above, under what needs attention
-        title = prose(report.text(report.checks[check]).title).replace('"', "\u201d")
+        title = quote_values(prose(report.text(report.checks[check]).title), lang).replace(
+            '"', "\u201d"
+        )
         count = tr(lang, "{n} resources", n=len(passes))
         rows = table(
             [tr(lang, "Resource"), tr(lang, "Message")],
-            [[code(f.resource), prose(report.message(f))] for f in passes],
+            [[code(f.resource), quote_values(prose(report.message(f)), lang)] for f in passes],
         )
         # Translators: a check and its verdict, as a sentence.
         verdict = tr(lang, "Check {verdict}.", verdict=_check_ref(report, check, link, Status.PASS))
