@@ -14,6 +14,7 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -62,12 +63,14 @@ class Calendars(Model):
     charts: Charts
 
 
-@functools.cache
-def calendars(path: Path = CALENDAR_FILE) -> Calendars:
-    """The calendars, read and validated once; a malformed file names its line."""
-    document = load_document(path, what="support calendar")
+M = TypeVar("M", bound=Model)
+
+
+def load_data(path: Path, model: type[M], what: str) -> M:
+    """A YAML data file validated as ``model``; UserInputError names each problem's line."""
+    document = load_document(path, what=what)
     try:
-        return Calendars.model_validate(document.data)
+        return model.model_validate(document.data)
     except ValidationError as exc:
         raise UserInputError(
             [
@@ -75,6 +78,12 @@ def calendars(path: Path = CALENDAR_FILE) -> Calendars:
                 for e in exc.errors()
             ]
         ) from None
+
+
+@functools.cache
+def calendars(path: Path = CALENDAR_FILE) -> Calendars:
+    """The calendars, read and validated once; a malformed file names its line."""
+    return load_data(path, Calendars, "support calendar")
 
 
 def minor(version: str) -> str:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from eks_refarch.design.model import Model, Name, Text
-from eks_refarch.errors import Problem, UserInputError
+from eks_refarch.design.support import load_data
 from eks_refarch.i18n import N_, tr
 from eks_refarch.site.markdown import table
-from eks_refarch.yamlio import load_document
 
 _CRITERION = N_("Criterion")
 
@@ -56,16 +55,7 @@ class Comparison(Model):
 
 def load(path: Path) -> Comparison:
     """Read and validate the comparison file; UserInputError names each problem's line."""
-    document = load_document(path, what="comparison")
-    try:
-        return Comparison.model_validate(document.data)
-    except ValidationError as exc:
-        raise UserInputError(
-            [
-                Problem(path, document.line_of(tuple(e["loc"])), tuple(e["loc"]), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from None
+    return load_data(path, Comparison, "comparison")
 
 
 def render(comparison: Comparison, lang: str) -> str:
