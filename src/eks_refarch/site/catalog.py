@@ -170,10 +170,12 @@ def layer_label(layer: str, lang: str) -> str:
 
 
 # Filters the index table by text, layer and severity in the reader's browser. Inline,
-# because it belongs to this page alone and the site loads nothing from elsewhere.
+# because it belongs to this page alone and the site loads nothing from elsewhere. The
+# container's id must not be a heading's slug: the English page's title "Check catalog"
+# takes "check-catalog", and getElementById returns the heading first.
 _FILTER_SCRIPT = """<script>
 (function () {
-  var root = document.getElementById("check-catalog");
+  var root = document.getElementById("refarch-check-catalog");
   if (!root) return;
   var text = root.querySelector("[name=q]");
   var layer = root.querySelector("[name=layer]");
@@ -249,7 +251,7 @@ def index(registry: Registry, lang: str, link: Link) -> str:
     )
     table_html = f"<table><thead><tr>{headers}</tr></thead><tbody>\n{rows}\n</tbody></table>"
     return "\n\n".join(
-        [total, f'<div id="check-catalog">\n{form}\n{table_html}\n</div>', _FILTER_SCRIPT]
+        [total, f'<div id="refarch-check-catalog">\n{form}\n{table_html}\n</div>', _FILTER_SCRIPT]
     )
 
 
