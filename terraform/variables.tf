@@ -231,7 +231,7 @@ variable "cluster" {
   })
   default = {
     name                    = "sakura-shop"
-    version                 = "1.33"
+    version                 = "1.35"
     subnet_tier             = "private-app"
     endpoint_private_access = true
     endpoint_public_access  = false

@@ -28,13 +28,26 @@ SEARCH_INDEX = "/search/search_index.json"
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built with `mkdocs build --strict` from the shipped design, once per session."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The site built with `mkdocs build --strict` from the shipped design, once per session,
+    and the Markdown of its pages as rendered (values from the design filled in)."""
     dest = tmp_path_factory.mktemp("site")
+    rendered = tmp_path_factory.mktemp("rendered")
     start = time.monotonic()
-    sitebuild.build(dest)
+    sitebuild.build(dest, rendered=rendered)
     print(f"site built in {time.monotonic() - start:.1f} s")
-    return dest
+    return dest, rendered
+
+
+@pytest.fixture(scope="session")
+def site(built: tuple[Path, Path]) -> Path:
+    return built[0]
+
+
+@pytest.fixture(scope="session")
+def rendered(built: tuple[Path, Path]) -> Path:
+    """Each page's rendered Markdown, ``<lang>/<path>.md``."""
+    return built[1]
 
 
 @pytest.fixture(scope="session")

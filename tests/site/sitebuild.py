@@ -17,6 +17,10 @@ from tests.helpers import REPO, threaded
 
 LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
+# The repository the tests' builds link to (the refarch plugin's `repository` setting),
+# so that edit links and links into the repository can be checked; the shipped
+# mkdocs.yml leaves it empty and shows no such links.
+REPOSITORY = "https://github.com/refarch-tests/eks-refarch"
 
 
 def build(
@@ -25,9 +29,14 @@ def build(
     config: Path = REPO / "mkdocs.yml",
     design: Path | None = None,
     manifests: Path | None = None,
+    rendered: Path | None = None,
 ) -> str:
-    """`mkdocs build --strict` into ``dest``; returns the build log, fails with it."""
-    result = run_build(dest, config=config, design=design, manifests=manifests)
+    """`mkdocs build --strict` into ``dest``; returns the build log, fails with it.
+
+    ``rendered``, when given, receives each page's Markdown as the refarch plugin
+    rendered it (``<lang>/<path>.md``).
+    """
+    result = run_build(dest, config=config, design=design, manifests=manifests, rendered=rendered)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout + result.stderr
 
@@ -38,10 +47,21 @@ def run_build(
     config: Path = REPO / "mkdocs.yml",
     design: Path | None = None,
     manifests: Path | None = None,
+    rendered: Path | None = None,
+    repository: str = REPOSITORY,
 ) -> subprocess.CompletedProcess[str]:
     """The build, with the design file and the manifests folder replaced where given."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    for name, path in (("REFARCH_DESIGN", design), ("REFARCH_MANIFESTS", manifests)):
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        "REFARCH_REPOSITORY": repository,
+    }
+    for name, path in (
+        ("REFARCH_DESIGN", design),
+        ("REFARCH_MANIFESTS", manifests),
+        ("REFARCH_RENDERED", rendered),
+    ):
         env.pop(name, None)
         if path is not None:
             env[name] = str(path)

@@ -18,6 +18,7 @@ APP_DOMAIN = {"ja": "/application-domain/", "en": "/en/application-domain/"}
 
 # The views each page shows (issue 4), by page path without language prefix.
 PAGE_VIEWS = {
+    "/": ("aws-network",),
     "/aws-architecture/": ("aws-network", "aws-edge"),
     "/application-domain/": ("app-north-south", "ownership", "app-east-west"),
     "/infrastructure-domain/": ("infra-control", "infra-telemetry"),

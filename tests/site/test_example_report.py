@@ -43,8 +43,10 @@ def _summary(lang: str) -> re.Pattern[str]:
     )
 
 
+# Each check's verdict, where the page names it: under "failures and errors", in the
+# table of skips, or at the top of its folded block of passes.
 _CHECK_HEADING = re.compile(
-    r'<h3 id="[^"]*"><a href="\.\./checks/([a-z0-9_]+)/"><code>\1</code></a>: (?:<strong>)?(\w+)'
+    r'<a href="\.\./checks/([a-z0-9_]+)/"><code>\1</code></a>: (?:<strong>)?(\w+)'
 )
 
 

@@ -70,8 +70,7 @@ def test_the_files_table_links_every_manifest_file_in_the_repository(site: Path,
     page = sitebuild.parse(sitebuild.pages(site)[PAGE[lang]])
     files = sorted(p.relative_to(REPO).as_posix() for p in MANIFESTS.rglob("*.yaml"))
     assert len(files) > 5
-    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    view = config["edit_uri"].removesuffix("docs/").replace("/edit/", "/blob/")
+    view = f"{sitebuild.REPOSITORY}/blob/main/"
     for path in files:
         assert view + path in page.links, path
 
@@ -97,11 +96,19 @@ def test_a_document_that_is_not_a_kubernetes_object_fails_naming_the_file(tmp_pa
         gitops.load(tmp_path)
 
 
-def test_repository_links_come_from_the_edit_uri() -> None:
-    repo = Repository.from_edit_uri("https://github.com/o/r/edit/main/docs/", "docs")
+def test_repository_links_come_from_the_one_setting() -> None:
+    repo = Repository.from_setting("https://github.com/o/r/")
+    assert repo is not None
     assert repo.edit_url("src/x.py") == "https://github.com/o/r/edit/main/src/x.py"
     assert repo.view_url("manifests/a.yaml") == "https://github.com/o/r/blob/main/manifests/a.yaml"
-    with pytest.raises(ValueError, match="must be a full URL ending with the docs folder"):
-        Repository.from_edit_uri("edit/main/docs/", "docs")
-    with pytest.raises(ValueError, match="'pages/'"):
-        Repository.from_edit_uri("https://github.com/o/r/edit/main/docs/", "pages")
+    assert repo.social == {"icon": "fontawesome/brands/github", "link": "https://github.com/o/r"}
+    assert Repository.from_setting("  ") is None
+    with pytest.raises(ValueError, match="must be the repository's web address"):
+        Repository.from_setting("github.com/o/r")
+
+
+def test_without_a_repository_files_are_named_but_not_linked() -> None:
+    files = gitops.load(MANIFESTS)
+    text = gitops.files_table(files, "manifests", "en", None)
+    assert "`mesh/ingress-gateway.yaml`" in text
+    assert "](" not in text

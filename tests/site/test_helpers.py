@@ -72,13 +72,13 @@ def test_a_decision_lists_exactly_the_registered_checks_that_name_it() -> None:
     assert section.startswith("## この決定を検証するチェック\n")
     # The test's checks have no Japanese catalog entry: their English title stands in.
     assert (
-        "- [`widget_number0_matches`](../conformance/checks/widget_number0_matches.md): "
-        "The widgets match the design." in section
+        "| [`widget_number0_matches`](../conformance/checks/widget_number0_matches.md) | "
+        "The widgets match the design. |" in section
     )
     assert "[`widget_number2_matches`](../conformance/checks/widget_number2_matches.md)" in section
     assert "まだありません" not in section
     english = decisions.checks_section(checks, "en", _link)
-    assert "): The widgets match the design." in english
+    assert ") | The widgets match the design. |" in english
     assert decisions.enforcing_checks("ADR-0001", registry) == ()
 
 

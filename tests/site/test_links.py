@@ -7,8 +7,6 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import yaml
-
 from eks_refarch.conformance.builtin import load_builtin_checks
 from tests.helpers import REPO
 from tests.site import sitebuild
@@ -85,9 +83,8 @@ def _rule_module(url: str) -> str | None:
 
 def test_every_page_has_an_edit_link_to_its_own_source(site: Path) -> None:
     """Written pages link to their Markdown; a check's page to the module declaring the check."""
-    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    edit_uri = config["edit_uri"]
-    repository = edit_uri.removesuffix("docs/")
+    repository = f"{sitebuild.REPOSITORY}/edit/main/"
+    edit_uri = repository + "docs/"
     wrong = {}
     generated = 0
     for url, html in sitebuild.pages(site).items():
@@ -103,3 +100,16 @@ def test_every_page_has_an_edit_link_to_its_own_source(site: Path) -> None:
             wrong[url] = links
     assert not wrong, wrong
     assert generated == 2 * len(load_builtin_checks().checks())
+
+
+def test_the_shipped_configuration_names_no_repository() -> None:
+    """No placeholder: the repository comes from REFARCH_REPOSITORY, empty by default."""
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert 'repository: !ENV [REFARCH_REPOSITORY, ""]' in text
+    assert "edit_uri" not in text.split("plugins:")[0]
+    assert "example/" not in text
+
+
+def test_the_header_links_the_repository_of_the_setting(site: Path) -> None:
+    for url, html in sitebuild.pages(site).items():
+        assert sitebuild.REPOSITORY in sitebuild.parse(html).links, url

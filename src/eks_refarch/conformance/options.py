@@ -192,7 +192,7 @@ REPORT = (
     Option(
         "output_format",
         ("--format", "-f"),
-        N_("The report format: text, json, junit, sarif or markdown."),
+        N_("The report format: text, JSON, JUnit XML, SARIF or Markdown."),
         type=click.Choice(FORMATS),
         default="text",
         show_default=True,
@@ -221,7 +221,7 @@ REPORT = (
     Option(
         "only",
         ("--only",),
-        N_("Run only these checks (comma-separated check ids)."),
+        N_("Run only these checks (comma-separated check IDs)."),
         metavar="ID,...",
         pytest=False,
     ),

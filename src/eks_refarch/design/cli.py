@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -32,20 +33,38 @@ def design() -> None:
 
 @design.command()
 @design_file
-def validate(file: Path) -> None:
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to judge support on, as YYYY-MM-DD (default: the current date).",
+)
+def validate(file: Path, today: datetime.datetime | None) -> None:
     """Check a design file, field by field and across fields.
 
     FILE defaults to architecture.yaml. Every field is checked, and every rule relating
     one part of the design to another (subnets inside the VPC, references that resolve).
     Prints one line per problem (file:line: field: what was expected, what was found)
     and exits 3 when there is any.
+
+    Then warns, without failing, about each version the design names (the Kubernetes
+    floor, Istio, the platform components' Helm charts) that is out of standard support
+    on --today, by the support calendars in eks_refarch/design/support.yaml.
     """
+    # Imported here: the charts module reads the design package, not the other way round.
+    from eks_refarch.design.support import designed_versions, lapses
+    from eks_refarch.manifests.charts import CHARTS
+
     model = load(file)
     click.echo(
         f"{file}: valid: {len(model.microservices)} microservices, "
         f"{len(model.platform.components)} platform components, "
         f"{len(model.decisions)} decisions"
     )
+    day = today.date() if today else datetime.date.today()
+    pinned = [(c.chart, c.version) for c in CHARTS if c.version != "istio"]
+    for lapse in lapses(designed_versions(model, pinned), day):
+        click.echo(f"{file}: warning: {lapse}", err=True)
 
 
 @design.command()

@@ -7,6 +7,7 @@ the design (subnets inside the VPC, references that must resolve) live in
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 from typing import Annotated, Any, Literal
@@ -142,6 +143,9 @@ Concern = Literal[
     "dns",
     "policy",
 ]
+# A project's standing in the CNCF: its maturity level, part of the Kubernetes project
+# itself (a SIG subproject), or not a CNCF project at all.
+CncfStatus = Literal["graduated", "incubating", "sandbox", "kubernetes-subproject", "none"]
 LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
 # What a platform component may watch or feed besides another component: the Git
@@ -165,6 +169,13 @@ class Text(Model):
     def __getitem__(self, lang: str) -> str:
         text: str = getattr(self, lang)
         return text
+
+
+class Provenance(Model):
+    """Where a fact that ages was read, and on which day."""
+
+    source: Annotated[Str, _pattern(r"https://\S+", "an https:// URL")]
+    recorded: datetime.date
 
 
 class Product(Model):
@@ -413,13 +424,16 @@ class Component(Model):
     workload: Workload
     watches: tuple[Name, ...] = ()
     feeds: tuple[Name, ...] = ()
-    managed_alternative: Str
+    cncf: CncfStatus
+    managed_alternative: Text
     decision: AdrId
     why: Text
 
 
 class Platform(Model):
     owner: Name
+    # Where the components' CNCF statuses were read, and when: they change as projects move.
+    cncf_status: Provenance
     components: tuple[Component, ...] = Field(min_length=1)
 
 

@@ -245,6 +245,14 @@ def _ingress_gateway(design: Design) -> Iterable[Obj]:
             },
         },
     }
+    # A node drain (a node group upgrade, Karpenter consolidating) evicts one gateway pod
+    # at a time, so the ALB always has ready gateways behind its targets.
+    yield {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": _meta(gw.name, gw.namespace, labels=labels),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": labels}},
+    }
     yield {
         "apiVersion": "v1",
         "kind": "Service",

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from eks_refarch.design.model import Model, Name, Text
-from eks_refarch.errors import Problem, UserInputError
+from eks_refarch.design.support import load_data
+from eks_refarch.i18n import N_, tr
 from eks_refarch.site.markdown import table
-from eks_refarch.yamlio import load_document
 
-_CRITERION = {"en": "Criterion", "ja": "観点"}
+_CRITERION = N_("Criterion")
 
 
 class Option(Model):
@@ -55,22 +55,13 @@ class Comparison(Model):
 
 def load(path: Path) -> Comparison:
     """Read and validate the comparison file; UserInputError names each problem's line."""
-    document = load_document(path, what="comparison")
-    try:
-        return Comparison.model_validate(document.data)
-    except ValidationError as exc:
-        raise UserInputError(
-            [
-                Problem(path, document.line_of(tuple(e["loc"])), tuple(e["loc"]), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from None
+    return load_data(path, Comparison, "comparison")
 
 
 def render(comparison: Comparison, lang: str) -> str:
     """The comparison as a Markdown table in one language."""
     return table(
-        [_CRITERION[lang], *(o.title[lang] for o in comparison.options)],
+        [tr(lang, _CRITERION), *(o.title[lang] for o in comparison.options)],
         [
             [f"**{c.title[lang]}**", *(c.cells[o.id][lang] for o in comparison.options)]
             for c in comparison.criteria

@@ -8,12 +8,14 @@ written here, in both languages; a rule module without one fails the build, nami
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
-from itertools import groupby
 
 from eks_refarch.conformance.model import CheckSpec, Severity, Source
 from eks_refarch.conformance.registry import Registry
+from eks_refarch.i18n import N_, tr
+from eks_refarch.site.labels import quote_values
 from eks_refarch.site.markdown import code, code_list, joined, prose, table
 
 Link = Callable[[str], str]
@@ -23,29 +25,27 @@ INDEX = f"{CATALOG_DIR}/index.md"
 _PAGE = re.compile(rf"{CATALOG_DIR}/([^/]+)\.md")
 
 SEVERITY = {
-    Severity.CRITICAL: {"en": "Critical", "ja": "重大"},
-    Severity.HIGH: {"en": "High", "ja": "高"},
-    Severity.MEDIUM: {"en": "Medium", "ja": "中"},
-    Severity.LOW: {"en": "Low", "ja": "低"},
+    Severity.CRITICAL: N_("Critical"),
+    Severity.HIGH: N_("High"),
+    Severity.MEDIUM: N_("Medium"),
+    Severity.LOW: N_("Low"),
 }
 
 SOURCE = {
-    Source.AWS: {"en": "AWS account", "ja": "AWS アカウント"},
-    Source.CLUSTER: {"en": "Cluster", "ja": "クラスター"},
-    Source.NODES: {"en": "Nodes", "ja": "ノード"},
+    Source.AWS: N_("AWS account"),
+    Source.CLUSTER: N_("Cluster"),
+    Source.NODES: N_("Nodes"),
 }
-CROSS_LAYER = {"en": "Cross-layer", "ja": "層をまたぐ"}
+CROSS_LAYER = N_("Cross-layer")
 
 # What reading a source takes, named the way each source's permissions are written.
 PERMISSION_KIND = {
-    Source.AWS: {"en": "IAM actions", "ja": "IAM アクション"},
-    Source.CLUSTER: {"en": "Kubernetes permissions", "ja": "Kubernetes の権限"},
-    Source.NODES: {
-        "en": "over SSH, a login that can read the kubelet's files; through the API server "
-        "(/configz), the Kubernetes permissions",
-        "ja": "SSH 経由なら kubelet のファイルを読めるログイン、API サーバー経由（/configz）なら"
-        "次の Kubernetes の権限",
-    },
+    Source.AWS: N_("IAM actions"),
+    Source.CLUSTER: N_("Kubernetes permissions"),
+    Source.NODES: N_(
+        "over SSH, a login that can read the kubelet's files; through the API server "
+        "(/configz), the Kubernetes permissions"
+    ),
 }
 
 # The option that selects each source on the command line, for "run only this check".
@@ -56,54 +56,44 @@ SOURCE_OPTION = {
 }
 
 AREA = {
-    "aws.network": {"en": "Network", "ja": "ネットワーク"},
-    "aws.edge": {"en": "Edge: ALB, TLS, WAF and DNS", "ja": "エッジ（ALB、TLS、WAF、DNS）"},
-    "aws.eks": {"en": "EKS and node launch templates", "ja": "EKS とノードの起動テンプレート"},
-    "aws.data": {"en": "Data stores and keys", "ja": "データストアと鍵"},
-    "aws.crosslayer": {"en": "From the ALB to the nodes", "ja": "ALB からノードまで"},
-    "cluster.gateway": {"en": "Ingress gateway", "ja": "イングレスゲートウェイ"},
-    "cluster.mesh": {"en": "Mesh security", "ja": "メッシュのセキュリティ"},
-    "cluster.routing": {"en": "Routing", "ja": "ルーティング"},
-    "cluster.workloads": {"en": "Workloads", "ja": "ワークロード"},
-    "cluster.components": {"en": "Platform components", "ja": "プラットフォームコンポーネント"},
-    "cluster.crosslayer": {
-        "en": "From the ALB to the gateway Service",
-        "ja": "ALB からゲートウェイの Service まで",
-    },
-    "nodes.rules": {
-        "en": "Kubelet (CIS Amazon EKS Benchmark, section 3)",
-        "ja": "kubelet（CIS Amazon EKS Benchmark のセクション 3）",
-    },
+    "aws.network": N_("Network"),
+    "aws.edge": N_("Edge: ALB, TLS, WAF and DNS"),
+    "aws.eks": N_("EKS and node launch templates"),
+    "aws.data": N_("Data stores and keys"),
+    "aws.crosslayer": N_("From the ALB to the nodes"),
+    "cluster.gateway": N_("Ingress gateway"),
+    "cluster.mesh": N_("Mesh security"),
+    "cluster.routing": N_("Routing"),
+    "cluster.workloads": N_("Workloads"),
+    "cluster.components": N_("Platform components"),
+    "cluster.crosslayer": N_("From the ALB to the gateway Service"),
+    "nodes.rules": N_("Kubelet (CIS Amazon EKS Benchmark, section 3)"),
 }
 
 _T = {
-    "check": {"en": "Check", "ja": "チェック"},
-    "area": {"en": "Area", "ja": "分野"},
-    "severity": {"en": "Severity", "ja": "重大度"},
-    "verifies": {"en": "What it verifies", "ja": "確かめること"},
-    "sources": {"en": "Reads from", "ja": "読み取り元"},
-    "decision": {"en": "Decision it enforces", "ja": "検証する決定"},
-    "why": {"en": "Why it matters", "ja": "なぜ確かめるのか"},
-    "fix": {"en": "How to fix", "ja": "直し方"},
-    "reads": {"en": "What it needs to read", "ja": "読み取りに必要な権限"},
-    "run": {"en": "Run only this check", "ja": "このチェックだけを実行する"},
-    "references": {"en": "References", "ja": "参考資料"},
-    "facts": {"en": "Facts", "ja": "事実"},
-    "source": {"en": "Source", "ja": "読み取り元"},
-    "permissions": {"en": "Permissions", "ja": "権限"},
-    "terraform": {"en": "Terraform", "ja": "Terraform"},
-    "kubernetes": {"en": "Kubernetes", "ja": "Kubernetes"},
-    "no_rationale": {
-        "en": "The check records no reasons of its own: they are those of the decision it "
-        "enforces, {adr}.",
-        "ja": "このチェック自体には理由が書かれていません。理由は、このチェックが検証する決定 "
-        "{adr} の記録にあります。",
-    },
-    "needed_by": {"en": "Checks that read it", "ja": "読み取るチェック"},
-    "index_counts": {
-        "en": "The registry holds {total} checks: {parts}.",
-        "ja": "登録されているチェックは {total} 個です（{parts}）。",
-    },
+    "check": N_("Check"),
+    "layer": N_("Layer"),
+    "area": N_("Area"),
+    "severity": N_("Severity"),
+    "verifies": N_("What it verifies"),
+    "sources": N_("Reads from"),
+    "decision": N_("Decision it enforces"),
+    "why": N_("Why it matters"),
+    "fix": N_("How to fix"),
+    "reads": N_("What it needs to read"),
+    "run": N_("Run only this check"),
+    "references": N_("References"),
+    "facts": N_("Facts"),
+    "source": N_("Source"),
+    "permissions": N_("Permissions"),
+    "terraform": "Terraform",
+    "kubernetes": "Kubernetes",
+    "no_rationale": N_(
+        "The check records no reasons of its own: they are those of the decision it "
+        "enforces, {adr}."
+    ),
+    "needed_by": N_("Checks that read it"),
+    "index_counts": N_("The registry holds {total} checks: {parts}."),
 }
 
 
@@ -143,18 +133,20 @@ def area_of(spec: CheckSpec) -> str:
 
 def source_label(spec: CheckSpec, lang: str) -> str:
     """Where a check reads from; ``Cross-layer (AWS account + Cluster)`` for more than one."""
-    names = [SOURCE[s][lang] for s in Source if s in spec.sources]
+    names = [tr(lang, SOURCE[s]) for s in Source if s in spec.sources]
     if len(names) == 1:
         return names[0]
     joined = " + ".join(names)
-    return f"{CROSS_LAYER[lang]}（{joined}）" if lang == "ja" else f"{CROSS_LAYER[lang]} ({joined})"
+    return (
+        f"{tr(lang, CROSS_LAYER)}（{joined}）"
+        if lang == "ja"
+        else f"{tr(lang, CROSS_LAYER)} ({joined})"
+    )
 
 
 def severity_label(spec: CheckSpec, lang: str) -> str:
-    """The severity in ``lang``, with the value the reports print: ``High (`high`)``."""
-    value = code(spec.severity.value)
-    label = SEVERITY[spec.severity][lang]
-    return f"{label}（{value}）" if lang == "ja" else f"{label} ({value})"
+    """The severity in ``lang``: ``High``, ``高``."""
+    return tr(lang, SEVERITY[spec.severity])
 
 
 def _group(spec: CheckSpec) -> tuple[int, str]:
@@ -165,34 +157,111 @@ def _group(spec: CheckSpec) -> tuple[int, str]:
     return len(Source), "cross-layer"
 
 
+# The layer each check is filtered by on the index page: the source it reads, or
+# "cross-layer" for a check that reads more than one.
+def layer_of(spec: CheckSpec) -> str:
+    return _group(spec)[1]
+
+
+def layer_label(layer: str, lang: str) -> str:
+    if layer == "cross-layer":
+        return tr(lang, CROSS_LAYER)
+    return tr(lang, SOURCE[Source(layer)])
+
+
+# Filters the index table by text, layer and severity in the reader's browser. Inline,
+# because it belongs to this page alone and the site loads nothing from elsewhere. The
+# container's id must not be a heading's slug: the English page's title "Check catalog"
+# takes "check-catalog", and getElementById returns the heading first.
+_FILTER_SCRIPT = """<script>
+(function () {
+  var root = document.getElementById("refarch-check-catalog");
+  if (!root) return;
+  var text = root.querySelector("[name=q]");
+  var layer = root.querySelector("[name=layer]");
+  var severity = root.querySelector("[name=severity]");
+  var count = root.querySelector(".check-catalog-count");
+  var rows = Array.prototype.slice.call(root.querySelectorAll("tbody tr"));
+  function apply() {
+    var q = text.value.trim().toLowerCase();
+    var shown = 0;
+    rows.forEach(function (row) {
+      var ok = (!q || row.textContent.toLowerCase().indexOf(q) >= 0) &&
+        (!layer.value || row.dataset.layer === layer.value) &&
+        (!severity.value || row.dataset.severity === severity.value);
+      row.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    count.textContent = count.dataset.template.replace("{n}", shown);
+  }
+  [text, layer, severity].forEach(function (el) {
+    el.addEventListener("input", apply);
+    el.addEventListener("change", apply);
+  });
+  apply();
+})();
+</script>"""
+
+
 def index(registry: Registry, lang: str, link: Link) -> str:
-    """Every check, grouped by the source it reads, with its area, severity and title."""
-    checks = sorted(registry.checks(), key=lambda s: (_group(s), list(AREA).index(area_of(s))))
-    sections = []
-    counts = []
-    for (_, _name), group in groupby(checks, key=_group):
-        members = list(group)
-        heading = source_label(members[0], lang)
-        counts.append(
-            f"{heading} {len(members)} 個" if lang == "ja" else f"{heading}: {len(members)}"
-        )
-        sections.append(
-            f"## {heading}\n\n"
-            + table(
-                [_T["check"][lang], _T["area"][lang], _T["severity"][lang], _T["verifies"][lang]],
-                [
-                    [
-                        f"[{code(s.id)}]({link(page_of(s.id))})",
-                        AREA[area_of(s)][lang],
-                        SEVERITY[s.severity][lang],
-                        prose(s.text(lang).title),
-                    ]
-                    for s in members
-                ],
-            )
-        )
-    total = _T["index_counts"][lang].format(total=len(checks), parts=joined(counts, lang))
-    return "\n\n".join([total, *sections])
+    """Every check in one table, filtered in place by text, layer and severity.
+
+    Raw HTML rather than a Markdown table, because each row carries the layer and the
+    severity it is filtered by; each check's page sits next to this one, at ``<id>/``.
+    """
+    checks = sorted(
+        registry.checks(), key=lambda s: (_group(s), list(AREA).index(area_of(s)), s.id)
+    )
+    layers = list(dict.fromkeys(layer_of(s) for s in checks))
+    found = counts(registry)
+    parts = joined((f"{layer_label(name, lang)} {found[name]}" for name in layers), lang)
+    total = tr(lang, _T["index_counts"], total=len(checks), parts=parts)
+
+    def option(value: str, label: str) -> str:
+        return f'<option value="{html.escape(value)}">{html.escape(label)}</option>'
+
+    everything = html.escape(tr(lang, "all"))
+    layer_options = "".join(option(name, layer_label(name, lang)) for name in layers)
+    severity_options = "".join(option(s.value, tr(lang, SEVERITY[s])) for s in Severity)
+    headers = "".join(
+        f"<th>{html.escape(tr(lang, _T[h]))}</th>"
+        for h in ("check", "layer", "area", "severity", "verifies")
+    )
+    rows = "\n".join(
+        f'<tr data-layer="{layer_of(s)}" data-severity="{s.severity.value}">'
+        f'<td><a href="{s.id}/"><code>{s.id}</code></a></td>'
+        f"<td>{html.escape(layer_label(layer_of(s), lang))}</td>"
+        f"<td>{html.escape(tr(lang, AREA[area_of(s)]))}</td>"
+        f"<td>{html.escape(tr(lang, SEVERITY[s.severity]))}</td>"
+        f"<td>{quote_values(html.escape(' '.join(s.text(lang).title.split())), lang, html=True)}"
+        "</td></tr>"
+        for s in checks
+    )
+    shown = html.escape(tr(lang, "{n} checks shown", n="{n}"))
+    search = html.escape(tr(lang, "Search"))
+    form = (
+        '<form class="check-catalog-filters" onsubmit="return false">'
+        f'<label>{search} <input type="search" name="q"></label> '
+        f'<label>{html.escape(tr(lang, _T["layer"]))} <select name="layer">'
+        f'<option value="">{everything}</option>{layer_options}</select></label> '
+        f'<label>{html.escape(tr(lang, _T["severity"]))} <select name="severity">'
+        f'<option value="">{everything}</option>{severity_options}</select></label> '
+        f'<output class="check-catalog-count" data-template="{shown}"></output>'
+        "</form>"
+    )
+    table_html = f"<table><thead><tr>{headers}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+    return "\n\n".join(
+        [total, f'<div id="refarch-check-catalog">\n{form}\n{table_html}\n</div>', _FILTER_SCRIPT]
+    )
+
+
+def counts(registry: Registry) -> dict[str, int]:
+    """How many checks read each source alone, and how many cross layers: ``{"aws": 44, ...}``."""
+    found: dict[str, int] = {}
+    for spec in registry.checks():
+        _, name = _group(spec)
+        found[name] = found.get(name, 0) + 1
+    return found
 
 
 def permissions_table(registry: Registry, source: Source, lang: str, link: Link) -> str:
@@ -211,7 +280,9 @@ def permissions_table(registry: Registry, source: Source, lang: str, link: Link)
         )
     if not rows:
         raise ValueError(f"no collector reads the source {source.value!r}")
-    return table([_T["facts"][lang], _T["permissions"][lang], _T["needed_by"][lang]], rows)
+    return table(
+        [tr(lang, _T["facts"]), tr(lang, _T["permissions"]), tr(lang, _T["needed_by"])], rows
+    )
 
 
 def cross_layer_links(registry: Registry, lang: str, link: Link) -> str:
@@ -227,49 +298,53 @@ def cross_layer_links(registry: Registry, lang: str, link: Link) -> str:
 def page(spec: CheckSpec, registry: Registry, lang: str, link: Link, adr: str) -> str:
     """The whole page of one check; ``adr`` is the link to the decision it enforces."""
     text = spec.text(lang)
-    why = prose(text.rationale) if text.rationale else _T["no_rationale"][lang].format(adr=adr)
+
+    def shown(part: str) -> str:
+        return quote_values(prose(part), lang)
+
+    why = shown(text.rationale) if text.rationale else tr(lang, _T["no_rationale"], adr=adr)
     return "\n\n".join(
         [
             f"# {spec.id}",
-            f"**{prose(text.title)}**",
+            f"**{shown(text.title)}**",
             table(
-                [_T[h][lang] for h in ("severity", "sources", "area", "decision")],
+                [tr(lang, _T[h]) for h in ("severity", "sources", "area", "decision")],
                 [
                     [
                         severity_label(spec, lang),
                         source_label(spec, lang),
-                        AREA[area_of(spec)][lang],
+                        tr(lang, AREA[area_of(spec)]),
                         adr,
                     ]
                 ],
             ),
-            f"## {_T['why'][lang]}",
+            f"## {tr(lang, _T['why'])}",
             why,
-            f"## {_T['fix'][lang]}",
-            prose(text.steps),
+            f"## {tr(lang, _T['fix'])}",
+            shown(text.steps),
             *_attributes(spec, lang),
-            f"## {_T['reads'][lang]}",
+            f"## {tr(lang, _T['reads'])}",
             _needs_table(spec, registry, lang),
             *terraform_reads(spec, registry, lang),
-            f"## {_T['run'][lang]}",
+            f"## {tr(lang, _T['run'])}",
             _run_command(spec),
-            f"## {_T['references'][lang]}",
+            f"## {tr(lang, _T['references'])}",
             "\n".join(f"- <{url}>" for url in spec.references),
         ]
     )
 
 
 def _attributes(spec: CheckSpec, lang: str) -> list[str]:
-    """The Terraform attribute and the Kubernetes field to set, where the check names them."""
-    items = [
-        f"- {_T[name][lang]}: {code(value)}"
-        for name, value in (
-            ("terraform", spec.remediation.terraform),
-            ("kubernetes", spec.remediation.kubernetes),
-        )
-        if value
-    ]
-    return ["\n".join(items)] if items else []
+    """The Terraform attribute and the Kubernetes field to set, where the check names them,
+    each under its own heading and shown as code, whole."""
+    parts = []
+    for name, value in (
+        ("Terraform", spec.remediation.terraform),
+        ("Kubernetes", spec.remediation.kubernetes),
+    ):
+        if value:
+            parts += [f"### {name}", f"```text\n{value}\n```"]
+    return parts
 
 
 def _needs_table(spec: CheckSpec, registry: Registry, lang: str) -> str:
@@ -279,19 +354,13 @@ def _needs_table(spec: CheckSpec, registry: Registry, lang: str) -> str:
         rows.append(
             [
                 code(kind.__name__),
-                SOURCE[collector.source][lang],
-                f"{PERMISSION_KIND[collector.source][lang]}: {code_list(collector.actions, lang)}",
+                tr(lang, SOURCE[collector.source]),
+                tr(lang, PERMISSION_KIND[collector.source])
+                + ": "
+                + code_list(collector.actions, lang),
             ]
         )
-    return table([_T["facts"][lang], _T["source"][lang], _T["permissions"][lang]], rows)
-
-
-TERRAFORM_READS = {
-    "en": "With `--terraform DIR` the check reads these resources and arguments of the module "
-    "instead of the account:",
-    "ja": "`--terraform DIR` を付けると、アカウントの代わりにモジュールの次のリソースと"
-    "引数を読みます。",
-}
+    return table([tr(lang, _T["facts"]), tr(lang, _T["source"]), tr(lang, _T["permissions"])], rows)
 
 
 def terraform_reads(spec: CheckSpec, registry: Registry, lang: str) -> list[str]:
@@ -308,7 +377,14 @@ def terraform_reads(spec: CheckSpec, registry: Registry, lang: str) -> list[str]
         for action in collector.actions
     ]
     reads = reads_for_actions(actions)
-    return [TERRAFORM_READS[lang], "\n".join(f"- {code(r)}" for r in reads)] if reads else []
+    if not reads:
+        return []
+    lead = tr(
+        lang,
+        "With `--terraform DIR` the check reads these resources and arguments of the module "
+        "instead of the account:",
+    )
+    return [lead, "\n".join(f"- {code(r)}" for r in reads)]
 
 
 def _run_command(spec: CheckSpec) -> str:

@@ -24,6 +24,7 @@ from eks_refarch.site import (
     facts,
     gitops,
     iam,
+    labels,
     report,
 )
 from eks_refarch.site.markdown import code, code_list, lang_of, page_path, relative_link
@@ -39,7 +40,7 @@ class Inputs:
     manifests: Path
     design_name: str  # as the pages name them, from the project root
     manifests_name: str
-    repository: Repository
+    repository: Repository | None  # None: no repository set, so no links into it
     root: Path  # the project: mkdocs.yml's folder, where .cache lives
 
 
@@ -139,7 +140,8 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
 
     def repository_file(path: str) -> str:
         """A link to a file of the repository, by its path from the repository root."""
-        return f"[{code(path)}]({data.inputs.repository.view_url(path)})"
+        repository = data.inputs.repository
+        return f"[{code(path)}]({repository.view_url(path)})" if repository else code(path)
 
     tables: dict[str, Callable[[], str]] = {
         name: partial(builder, design, lang, link) for name, builder in facts.TABLES.items()
@@ -153,6 +155,7 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "node_port_range": f"{NODE_PORT_MIN}-{NODE_PORT_MAX}",
         "target_groups": tuple(g.name for g in design.eks.node_groups if g.attach_to_target_group),
         "tr": tr,
+        "label": lambda field, value: labels.label(field, value, lang),
         "code": code,
         "codes": lambda items: code_list(items, lang),
         "link": link,
@@ -169,6 +172,7 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "check_formats_table": lambda: cli_docs.formats_table(lang),
         "check_page": check_page,
         "check_catalog": lambda: catalog.index(data.registry, lang, link),
+        "check_counts": catalog.counts(data.registry),
         "cross_layer_checks": lambda: catalog.cross_layer_links(data.registry, lang, link),
         "permissions_table": lambda source: catalog.permissions_table(
             data.registry, Source(source), lang, link
@@ -177,7 +181,10 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "as_built_pictures": lambda: asbuilt.figures(lang, asset_link),
         "example_report_inputs": example_report_inputs,
         "manifests_table": lambda: gitops.files_table(
-            data.manifests, data.inputs.manifests_name, lang, data.inputs.repository.view_url
+            data.manifests,
+            data.inputs.manifests_name,
+            lang,
+            data.inputs.repository.view_url if data.inputs.repository else None,
         ),
         "manifest_block": manifest_block,
         "repository_file": repository_file,

@@ -14,43 +14,28 @@ from eks_refarch.conformance.model import CheckSpec
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
 from eks_refarch.design.model import Decision
+from eks_refarch.i18n import N_, tr
 from eks_refarch.site import catalog
+from eks_refarch.site.labels import label
 from eks_refarch.site.markdown import code, code_list, prose, relative_link, table
 
 DECISIONS_DIR = "decisions"
 _PAGE = re.compile(r"decisions/(adr-\d{4})\.md")
 
-STATUS = {
-    "proposed": {"en": "proposed", "ja": "提案中"},
-    "accepted": {"en": "accepted", "ja": "採用"},
-    "deprecated": {"en": "deprecated", "ja": "廃止"},
-    "superseded": {"en": "superseded", "ja": "後継の決定に置き換え済み"},
-}
 
 _TEXT = {
-    "status": {"en": "Status", "ja": "状態"},
-    "governs": {
-        "en": "Governs (paths in architecture.yaml)",
-        "ja": "対象（architecture.yaml 内のパス）",
-    },
-    "id": {"en": "Decision", "ja": "決定"},
-    "title": {"en": "Title", "ja": "タイトル"},
-    "checks_heading": {
-        "en": "Checks that enforce this decision",
-        "ja": "この決定を検証するチェック",
-    },
-    "component": {"en": "Component", "ja": "コンポーネント"},
-    "alternative": {
-        "en": "AWS managed alternative considered",
-        "ja": "検討した AWS マネージドの代替",
-    },
-    "why": {"en": "Why this one", "ja": "選んだ理由"},
-    "no_checks": {
-        "en": "No conformance check enforces this decision yet. This list is generated from "
-        "the check registry (eks_refarch.conformance) and fills as checks are written.",
-        "ja": "この決定を検証する適合性チェックはまだありません。この一覧はチェックの登録簿"
-        "（eks_refarch.conformance）から生成され、チェックが書かれるにつれて埋まっていきます。",
-    },
+    "status": N_("Status"),
+    "governs": N_("Governs (paths in architecture.yaml)"),
+    "id": N_("Decision"),
+    "title": N_("Title"),
+    "checks_heading": N_("Checks that enforce this decision"),
+    "component": N_("Component"),
+    "alternative": N_("AWS managed alternative considered"),
+    "why": N_("Why this one"),
+    "no_checks": N_(
+        "No conformance check enforces this decision yet. This list is generated from "
+        "the check registry (eks_refarch.conformance) and fills as checks are written."
+    ),
 }
 
 
@@ -86,8 +71,13 @@ def header(decision: Decision, lang: str) -> str:
         [
             f"# {decision.id}: {decision.title[lang]}",
             table(
-                [_TEXT["status"][lang], _TEXT["governs"][lang]],
-                [[STATUS[decision.status][lang], code_list(decision.governs, lang)]],
+                [tr(lang, _TEXT["status"]), tr(lang, _TEXT["governs"])],
+                [
+                    [
+                        label("decision_status", decision.status, lang),
+                        code_list(decision.governs, lang),
+                    ]
+                ],
             ),
         ]
     )
@@ -95,15 +85,14 @@ def header(decision: Decision, lang: str) -> str:
 
 def checks_section(checks: Sequence[CheckSpec], lang: str, link: Callable[[str], str]) -> str:
     """The checks that enforce a decision, each linked to its catalog page, titled in ``lang``."""
-    lines = [f"## {_TEXT['checks_heading'][lang]}", ""]
-    if checks:
-        lines += [
-            f"- [{code(c.id)}]({link(catalog.page_of(c.id))}): {prose(c.text(lang).title)}"
-            for c in checks
-        ]
-    else:
-        lines.append(_TEXT["no_checks"][lang])
-    return "\n".join(lines)
+    heading = f"## {tr(lang, _TEXT['checks_heading'])}"
+    if not checks:
+        return f"{heading}\n\n{tr(lang, _TEXT['no_checks'])}"
+    rows = [
+        [f"[{code(c.id)}]({link(catalog.page_of(c.id))})", prose(c.text(lang).title)]
+        for c in checks
+    ]
+    return f"{heading}\n\n" + table([tr(lang, "Check"), tr(lang, "What it verifies")], rows)
 
 
 def components_table(design: Design, decision: Decision, lang: str) -> str:
@@ -112,8 +101,8 @@ def components_table(design: Design, decision: Decision, lang: str) -> str:
     if not chosen:
         raise ValueError(f"{decision.id} chose no platform component")
     return table(
-        [_TEXT["component"][lang], _TEXT["alternative"][lang], _TEXT["why"][lang]],
-        [[c.title, c.managed_alternative, c.why[lang]] for c in chosen],
+        [tr(lang, _TEXT["component"]), tr(lang, _TEXT["alternative"]), tr(lang, _TEXT["why"])],
+        [[c.title, c.managed_alternative[lang], c.why[lang]] for c in chosen],
     )
 
 
@@ -125,12 +114,12 @@ def reference(decision: Decision, lang: str, link: Callable[[str], str]) -> str:
 def index_table(design: Design, from_page: str, lang: str) -> str:
     """Every decision in the design, linked to its page."""
     return table(
-        [_TEXT["id"][lang], _TEXT["title"][lang], _TEXT["status"][lang]],
+        [tr(lang, _TEXT["id"]), tr(lang, _TEXT["title"]), tr(lang, _TEXT["status"])],
         [
             [
                 f"[{d.id}]({relative_link(from_page, page_of(d.id))})",
                 d.title[lang],
-                STATUS[d.status][lang],
+                label("decision_status", d.status, lang),
             ]
             for d in design.decisions
         ],

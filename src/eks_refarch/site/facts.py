@@ -6,91 +6,48 @@ language folder) into a link target relative to the page being built.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping
+from typing import get_args
 
 from eks_refarch import errors
 from eks_refarch.conformance.model import Status
-from eks_refarch.design import Design
+from eks_refarch.design import Design, support
+from eks_refarch.design.model import CncfStatus
+from eks_refarch.i18n import N_, tr
+from eks_refarch.manifests.charts import CHARTS
 from eks_refarch.site.decisions import page_of
+from eks_refarch.site.labels import label
 from eks_refarch.site.markdown import code, code_list, joined, table
 
 Link = Callable[[str], str]
 
-_H = {
-    "tier": {"en": "Tier", "ja": "層"},
-    "az": {"en": "Availability Zone", "ja": "アベイラビリティーゾーン"},
-    "cidr": {"en": "CIDR", "ja": "CIDR"},
-    "component": {"en": "Component", "ja": "コンポーネント"},
-    "concern": {"en": "Concern", "ja": "関心事"},
-    "namespace": {"en": "Namespace", "ja": "名前空間"},
-    "workload": {"en": "Workload", "ja": "ワークロード"},
-    "alternative": {
-        "en": "AWS managed alternative considered",
-        "ja": "検討した AWS マネージドの代替",
-    },
-    "why": {"en": "Why this one", "ja": "選んだ理由"},
-    "decision": {"en": "Decision", "ja": "決定"},
-    "service": {"en": "Microservice", "ja": "マイクロサービス"},
-    "team": {"en": "Team", "ja": "チーム"},
-    "port": {"en": "Port", "ja": "ポート"},
-    "route": {"en": "Route", "ja": "ルート"},
-    "depends": {"en": "Calls or uses", "ja": "呼び出し・利用先"},
-    "none": {"en": "none", "ja": "なし"},
-    "alias": {"en": "Key alias", "ja": "キーのエイリアス"},
-    "purpose": {"en": "Purpose", "ja": "用途"},
-    "rotation": {"en": "Automatic rotation", "ja": "自動ローテーション"},
-    "yes": {"en": "yes", "ja": "あり"},
-    "no": {"en": "no", "ja": "なし"},
-    "store": {"en": "Data store", "ja": "データストア"},
-    "engine": {"en": "Engine", "ja": "エンジン"},
-    "encryption": {"en": "Encryption", "ja": "暗号化"},
-    "in_transit": {"en": "in transit (TLS)", "ja": "転送中（TLS）"},
-    "at_rest": {"en": "at rest", "ja": "保存時"},
-    "and": {"en": " and ", "ja": "と"},
-    "node_group": {"en": "Node group", "ja": "ノードグループ"},
-    "instances": {"en": "Instance types", "ja": "インスタンスタイプ"},
-    "ami": {"en": "AMI type", "ja": "AMI タイプ"},
-    "capacity": {"en": "Capacity", "ja": "購入オプション"},
-    "scaling": {"en": "Min / desired / max", "ja": "最小 / 希望 / 最大"},
-    "imds": {"en": "IMDS", "ja": "IMDS"},
-    "volume": {"en": "Root volume", "ja": "ルートボリューム"},
-    "targets": {"en": "ALB targets", "ja": "ALB のターゲット"},
-    "owner": {"en": "Owner", "ja": "担当"},
-    "tool": {"en": "Tool", "ja": "ツール"},
-    "responsibility": {"en": "Responsibility", "ja": "責任範囲"},
-    "watches": {"en": "Reads from", "ja": "読み取り元"},
-    "feeds": {"en": "Sends to", "ja": "送り先"},
-    "exit_code": {"en": "Exit code", "ja": "終了コード"},
-    "meaning": {"en": "Meaning", "ja": "意味"},
-    "status": {"en": "Status", "ja": "状態"},
-    "sections": {"en": "Sections of architecture.yaml", "ja": "architecture.yaml のセクション"},
-    "internal": {"en": "mesh only", "ja": "メッシュ内のみ"},
-}
-
 
 def subnets_table(design: Design, lang: str, link: Link) -> str:
     return table(
-        [_H["tier"][lang], _H["az"][lang], _H["cidr"][lang]],
-        [[code(s.tier), code(s.az), code(s.cidr)] for s in design.network.subnets],
+        [tr(lang, "Tier"), tr(lang, "Availability Zone"), "CIDR"],
+        [[label("tier", s.tier, lang), code(s.az), code(s.cidr)] for s in design.network.subnets],
     )
 
 
 def components_table(design: Design, lang: str, link: Link) -> str:
     return table(
         [
-            _H["component"][lang],
-            _H["concern"][lang],
-            _H["namespace"][lang],
-            _H["alternative"][lang],
-            _H["why"][lang],
-            _H["decision"][lang],
+            tr(lang, "Component"),
+            tr(lang, "Concern"),
+            tr(lang, "CNCF status"),
+            tr(lang, "Namespace"),
+            tr(lang, "AWS managed alternative considered"),
+            tr(lang, "Why this one"),
+            tr(lang, "Decision"),
         ],
         [
             [
                 c.title,
-                code(c.concern),
+                label("concern", c.concern, lang),
+                label("cncf", c.cncf, lang),
                 code(c.namespace),
-                c.managed_alternative,
+                c.managed_alternative[lang],
                 c.why[lang],
                 f"[{c.decision}]({link(page_of(c.decision))})",
             ]
@@ -104,10 +61,10 @@ def component_flows_table(design: Design, lang: str, link: Link) -> str:
 
     def parties(names: tuple[str, ...]) -> str:
         shown = [titles.get(n, code(n)) for n in names]
-        return joined(shown, lang) if shown else _H["none"][lang]
+        return joined(shown, lang) if shown else tr(lang, "none")
 
     return table(
-        [_H["component"][lang], _H["watches"][lang], _H["feeds"][lang]],
+        [tr(lang, "Component"), tr(lang, "Reads from"), tr(lang, "Sends to")],
         [[c.title, parties(c.watches), parties(c.feeds)] for c in design.platform.components],
     )
 
@@ -115,12 +72,12 @@ def component_flows_table(design: Design, lang: str, link: Link) -> str:
 def microservices_table(design: Design, lang: str, link: Link) -> str:
     return table(
         [
-            _H["service"][lang],
-            _H["namespace"][lang],
-            _H["team"][lang],
-            _H["port"][lang],
-            _H["route"][lang],
-            _H["depends"][lang],
+            tr(lang, "Microservice"),
+            tr(lang, "Namespace"),
+            tr(lang, "Team"),
+            tr(lang, "Port"),
+            tr(lang, "Route"),
+            tr(lang, "Calls or uses"),
         ],
         [
             [
@@ -128,8 +85,8 @@ def microservices_table(design: Design, lang: str, link: Link) -> str:
                 code(m.namespace),
                 code(m.team),
                 code(m.port),
-                code(f"{m.route.host}{m.route.path}") if m.route else _H["internal"][lang],
-                code_list(m.depends_on, lang) if m.depends_on else _H["none"][lang],
+                code(f"{m.route.host}{m.route.path}") if m.route else tr(lang, "mesh only"),
+                code_list(m.depends_on, lang) if m.depends_on else tr(lang, "none"),
             ]
             for m in design.microservices
         ],
@@ -137,12 +94,12 @@ def microservices_table(design: Design, lang: str, link: Link) -> str:
 
 
 def _yes_no(value: bool, lang: str) -> str:
-    return _H["yes" if value else "no"][lang]
+    return tr(lang, "yes") if value else tr(lang, "no")
 
 
 def kms_keys_table(design: Design, lang: str, link: Link) -> str:
     return table(
-        [_H["alias"][lang], _H["purpose"][lang], _H["rotation"][lang]],
+        [tr(lang, "Key alias"), tr(lang, "Purpose"), tr(lang, "Automatic rotation")],
         [
             [code(k.alias), k.purpose[lang], _yes_no(k.rotation, lang)]
             for k in design.security.kms_keys
@@ -153,18 +110,18 @@ def kms_keys_table(design: Design, lang: str, link: Link) -> str:
 def _encryption(lang: str, *, at_rest: bool, in_transit: bool, key: str | None = None) -> str:
     parts = []
     if in_transit:
-        parts.append(_H["in_transit"][lang])
+        parts.append(tr(lang, "in transit (TLS)"))
     if at_rest:
-        parts.append(_H["at_rest"][lang] + (f" ({code(key)})" if key else ""))
-    return _H["and"][lang].join(parts) if parts else _H["none"][lang]
+        parts.append(tr(lang, "at rest") + (f" ({code(key)})" if key else ""))
+    return tr(lang, " and ").join(parts) if parts else tr(lang, "none")
 
 
 def data_stores_table(design: Design, lang: str, link: Link) -> str:
     databases = [
         [
             code(d.name),
-            code(d.engine),
-            code(d.subnet_tier),
+            label("engine", d.engine, lang),
+            label("tier", d.subnet_tier, lang),
             _encryption(lang, at_rest=d.storage_encrypted, in_transit=False, key=d.kms_key),
         ]
         for d in design.data.databases
@@ -172,14 +129,14 @@ def data_stores_table(design: Design, lang: str, link: Link) -> str:
     caches = [
         [
             code(c.name),
-            code(c.engine),
-            code(c.subnet_tier),
+            label("engine", c.engine, lang),
+            label("tier", c.subnet_tier, lang),
             _encryption(lang, at_rest=c.at_rest_encryption, in_transit=c.transit_encryption),
         ]
         for c in design.data.caches
     ]
     return table(
-        [_H["store"][lang], _H["engine"][lang], _H["tier"][lang], _H["encryption"][lang]],
+        [tr(lang, "Data store"), tr(lang, "Engine"), tr(lang, "Tier"), tr(lang, "Encryption")],
         databases + caches,
     )
 
@@ -187,23 +144,23 @@ def data_stores_table(design: Design, lang: str, link: Link) -> str:
 def node_groups_table(design: Design, lang: str, link: Link) -> str:
     return table(
         [
-            _H["node_group"][lang],
-            _H["tier"][lang],
-            _H["instances"][lang],
-            _H["ami"][lang],
-            _H["capacity"][lang],
-            _H["scaling"][lang],
-            _H["imds"][lang],
-            _H["volume"][lang],
-            _H["targets"][lang],
+            tr(lang, "Node group"),
+            tr(lang, "Tier"),
+            tr(lang, "Instance types"),
+            tr(lang, "AMI type"),
+            tr(lang, "Capacity"),
+            tr(lang, "Min / desired / max"),
+            "IMDS",
+            tr(lang, "Root volume"),
+            tr(lang, "ALB targets"),
         ],
         [
             [
                 code(g.name),
-                code(g.subnet_tier),
+                label("tier", g.subnet_tier, lang),
                 code_list(g.instance_types, lang),
                 code(g.ami_type),
-                code(g.capacity_type),
+                label("capacity_type", g.capacity_type, lang),
                 f"{g.scaling.min} / {g.scaling.desired} / {g.scaling.max}",
                 f"{code('HttpTokens=' + g.imds.http_tokens)}, "
                 f"{code('HttpPutResponseHopLimit=' + str(g.imds.hop_limit))}",
@@ -227,11 +184,11 @@ def owned_sections(design: Design, owner: str) -> tuple[str, ...]:
 def ownership_table(design: Design, lang: str, link: Link) -> str:
     return table(
         [
-            _H["owner"][lang],
-            _H["tool"][lang],
-            _H["team"][lang],
-            _H["responsibility"][lang],
-            _H["sections"][lang],
+            tr(lang, "Owner"),
+            tr(lang, "Tool"),
+            tr(lang, "Team"),
+            tr(lang, "Responsibility"),
+            tr(lang, "Sections of architecture.yaml"),
         ],
         [
             [
@@ -246,68 +203,160 @@ def ownership_table(design: Design, lang: str, link: Link) -> str:
     )
 
 
+def _date(release: support.Release, day: datetime.date, lang: str) -> str:
+    text = day.isoformat()
+    return tr(lang, "{date} (estimated)", date=text) if release.estimated else text
+
+
+def _calendar_rows(
+    releases: Mapping[str, support.Release], designed: str | None, lang: str
+) -> list[list[str]]:
+    rows = []
+    for version, release in support.by_version(releases):
+        name = f"**{version}**" if version == designed else version
+        rows.append(
+            [
+                name + (" " + tr(lang, "(the design's)") if version == designed else ""),
+                release.released.isoformat(),
+                _date(release, release.end_of_standard_support, lang),
+                _date(release, release.end_of_extended_support, lang)
+                if release.end_of_extended_support
+                else tr(lang, "none"),
+            ]
+        )
+    return rows
+
+
+def _source(source: str, recorded: datetime.date, lang: str) -> str:
+    return tr(lang, "Source: <{url}>, read on {date}.", url=source, date=recorded.isoformat())
+
+
+_CALENDAR_HEADERS = (
+    N_("Version"),
+    N_("Released"),
+    N_("End of standard support"),
+    N_("End of extended support"),
+)
+
+
+def kubernetes_support_table(design: Design, lang: str, link: Link) -> str:
+    cal = support.calendars().kubernetes
+    rows = _calendar_rows(cal.versions, design.eks.version_floor, lang)
+    return "\n\n".join(
+        [
+            table([tr(lang, h) for h in _CALENDAR_HEADERS], rows),
+            _source(cal.source, cal.recorded, lang),
+        ]
+    )
+
+
+def istio_support_table(design: Design, lang: str, link: Link) -> str:
+    cal = support.calendars().istio
+    rows = _calendar_rows(cal.versions, support.minor(design.mesh.istio_version), lang)
+    return "\n\n".join(
+        [
+            table([tr(lang, h) for h in _CALENDAR_HEADERS[:3]], [r[:3] for r in rows]),
+            _source(cal.source, cal.recorded, lang),
+        ]
+    )
+
+
+def charts_support_table(design: Design, lang: str, link: Link) -> str:
+    """Each pinned chart, the release it installs and when that release's support ends."""
+    cal = support.calendars().charts
+    rows = []
+    for chart in CHARTS:
+        if chart.version == "istio":
+            continue
+        entry = cal.charts.get(chart.chart)
+        release = entry.versions.get(chart.version) if entry else None
+        if entry is None or release is None:
+            raise ValueError(
+                f"chart {chart.chart} {chart.version} is not in the support calendar "
+                f"{support.CALENDAR_FILE.name}"
+            )
+        rows.append(
+            [
+                f"{code(chart.chart)} {chart.version}",
+                release.installs or "",
+                _date(release, release.end_of_standard_support, lang),
+                f"<{entry.source}>",
+            ]
+        )
+    return "\n\n".join(
+        [
+            table(
+                [
+                    tr(lang, "Chart"),
+                    tr(lang, "Installs"),
+                    tr(lang, "End of support"),
+                    tr(lang, "Source"),
+                ],
+                rows,
+            ),
+            tr(lang, "Read on {date}.", date=cal.recorded.isoformat()),
+        ]
+    )
+
+
+def cncf_summary(design: Design, lang: str, link: Link) -> str:
+    """One sentence per CNCF status: which components have it, from the design."""
+    by_status: dict[str, list[str]] = {}
+    for c in design.platform.components:
+        by_status.setdefault(c.cncf, []).append(c.title)
+    source = design.platform.cncf_status
+    items = [
+        f"- **{label('cncf', status, lang)}**: {joined(titles, lang)}"
+        for status, titles in sorted(by_status.items(), key=lambda i: _CNCF_ORDER.index(i[0]))
+    ]
+    return "\n".join(items) + "\n\n" + _source(source.source, source.recorded, lang)
+
+
+_CNCF_ORDER = get_args(CncfStatus)
+
+
 _EXIT_MEANINGS = {
-    errors.EXIT_OK: {
-        "en": "Every check passed or was skipped.",
-        "ja": "すべてのチェックが合格、またはスキップされた。",
-    },
-    errors.EXIT_FAILED: {
-        "en": "At least one check failed: something does not match the design.",
-        "ja": "少なくとも一つのチェックが不合格。設計と合わないものがある。",
-    },
-    errors.EXIT_ERRORED: {
-        "en": "Nothing failed, but at least one check could not verify its element.",
-        "ja": "不合格はないが、少なくとも一つのチェックが対象を検証できなかった。",
-    },
-    errors.EXIT_USAGE: {
-        "en": "Usage or input error, such as an unknown option or an invalid design file.",
-        "ja": "使い方または入力の誤り。未知のオプションや不正な設計ファイルなど。",
-    },
-    errors.EXIT_INTERNAL: {
-        "en": "Internal error: a bug in refarch; REFARCH_DEBUG=1 shows the traceback.",
-        "ja": "内部エラー。refarch の不具合で、REFARCH_DEBUG=1 を付けるとトレースバックが出る。",
-    },
+    errors.EXIT_OK: N_("Every check passed or was skipped."),
+    errors.EXIT_FAILED: N_("At least one check failed: something does not match the design."),
+    errors.EXIT_ERRORED: N_("Nothing failed, but at least one check could not verify its element."),
+    errors.EXIT_USAGE: N_(
+        "Usage or input error, such as an unknown option or an invalid design file."
+    ),
+    errors.EXIT_INTERNAL: N_(
+        "Internal error: a bug in refarch; REFARCH_DEBUG=1 shows the traceback."
+    ),
 }
 
 
 _STATUS_MEANINGS = {
-    Status.PASS: {
-        "en": "The element matches the design.",
-        "ja": "要素が設計と一致している。",
-    },
-    Status.FAIL: {
-        "en": "The element does not match; the message says what was expected, what was found "
-        "and what to change.",
-        "ja": "要素が設計と一致していない。メッセージには、期待した値、実際の値、何を変えれば"
-        "よいかが書かれる。",
-    },
-    Status.ERROR: {
-        "en": "The element could not be verified: access denied, throttled or unreachable. The "
+    Status.PASS: N_("The element matches the design."),
+    Status.FAIL: N_(
+        "The element does not match; the message says what was expected, what was found "
+        "and what to change."
+    ),
+    Status.ERROR: N_(
+        "The element could not be verified: access denied, throttled or unreachable. The "
         "message names the missing permission or the cause. An error never counts as a pass "
-        "or a fail.",
-        "ja": "要素を検証できなかった（アクセス拒否、スロットリング、到達不能など）。メッセージ"
-        "には足りない権限や原因が書かれる。error が合格や不合格として数えられることはない。",
-    },
-    Status.SKIP: {
-        "en": "The check did not apply, for example because its target was not given; the "
-        "message says why.",
-        "ja": "チェックが当てはまらなかった。たとえば対象が指定されていなかった。メッセージに"
-        "理由が書かれる。",
-    },
+        "or a fail."
+    ),
+    Status.SKIP: N_(
+        "The check did not apply, for example because its target was not given; the "
+        "message says why."
+    ),
 }
 
 
 def statuses_table(design: Design, lang: str, link: Link) -> str:
     return table(
-        [_H["status"][lang], _H["meaning"][lang]],
-        [[code(status.value), _STATUS_MEANINGS[status][lang]] for status in Status],
+        [tr(lang, "Status"), tr(lang, "Meaning")],
+        [[code(status.value), tr(lang, _STATUS_MEANINGS[status])] for status in Status],
     )
 
 
 def exit_codes_table(design: Design, lang: str, link: Link) -> str:
     return table(
-        [_H["exit_code"][lang], _H["meaning"][lang]],
-        [[code(value), meaning[lang]] for value, meaning in sorted(_EXIT_MEANINGS.items())],
+        [tr(lang, "Exit code"), tr(lang, "Meaning")],
+        [[code(value), tr(lang, meaning)] for value, meaning in sorted(_EXIT_MEANINGS.items())],
     )
 
 
@@ -322,4 +371,8 @@ TABLES: dict[str, Callable[[Design, str, Link], str]] = {
     "ownership_table": ownership_table,
     "exit_codes_table": exit_codes_table,
     "statuses_table": statuses_table,
+    "kubernetes_support_table": kubernetes_support_table,
+    "istio_support_table": istio_support_table,
+    "charts_support_table": charts_support_table,
+    "cncf_summary": cncf_summary,
 }

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import yaml
 
+from eks_refarch.i18n import N_, tr
 from eks_refarch.site.markdown import code, table
 
 SUFFIXES = (".yaml", ".yml")
 
 _T = {
-    "file": {"en": "File", "ja": "ファイル"},
-    "holds": {"en": "What it holds (kind namespace/name)", "ja": "中身（kind 名前空間/名前）"},
+    "file": N_("File"),
+    "holds": N_("What it holds (kind namespace/name)"),
 }
 
 
@@ -81,18 +82,18 @@ def load(folder: Path) -> tuple[ManifestFile, ...]:
 
 
 def files_table(
-    files: tuple[ManifestFile, ...], folder: str, lang: str, url: Callable[[str], str]
+    files: tuple[ManifestFile, ...], folder: str, lang: str, url: Callable[[str], str] | None
 ) -> str:
     """Each file, linked to the repository, with the objects it holds.
 
     ``folder`` is the manifests folder's path in the repository; ``url`` turns a path from
-    the repository root into a link.
+    the repository root into a link, or is None when there is no repository to link to.
     """
     return table(
-        [_T["file"][lang], _T["holds"][lang]],
+        [tr(lang, _T["file"]), tr(lang, _T["holds"])],
         [
             [
-                f"[{code(f.path)}]({url(f'{folder}/{f.path}')})",
+                f"[{code(f.path)}]({url(f'{folder}/{f.path}')})" if url else code(f.path),
                 "<br>".join(code(d.label) for d in f.documents),
             ]
             for f in files

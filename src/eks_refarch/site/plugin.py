@@ -8,7 +8,8 @@ environment variable REFARCH_DESIGN names another, and the manifests folder like
 
 The check catalog's pages have no source file: the plugin adds one page per registered
 check to both language folders, each a call of ``check_page()``, and points its edit
-link at the rule module that declares the check.
+link at the rule module that declares the check. They are not in the navigation; the
+catalog's index page lists and filters them.
 """
 
 from __future__ import annotations
@@ -25,18 +26,22 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from eks_refarch.errors import UserInputError
-from eks_refarch.site import catalog, decisions, diagrams
+from eks_refarch.output import write_file
+from eks_refarch.site import catalog, decisions, diagrams, search
 from eks_refarch.site.context import Inputs, SiteData, page_globals
 from eks_refarch.site.markdown import LANGS, lang_of, page_path
 from eks_refarch.site.repository import Repository
 
 DESIGN_ENV = "REFARCH_DESIGN"
 MANIFESTS_ENV = "REFARCH_MANIFESTS"
+# Where to keep each page's Markdown as rendered, values from the design filled in: the
+# prose lint (tests/site/test_prose.py) reads what readers see, not the templates.
+RENDERED_ENV = "REFARCH_RENDERED"
 # The whole source of a generated check page: the page is drawn from the registry.
 CHECK_PAGE_SOURCE = "{{ check_page() }}\n"
 
@@ -53,7 +58,9 @@ class RefarchConfig(base.Config):  # type: ignore[no-untyped-call]
     alternatives = c.Type(str, default="docs/data/compute-alternatives.yaml")
     manifests = c.Type(str, default="manifests")
     decisions_section = c.Type(str)
-    checks_section = c.Type(str)
+    # The repository's web address: the source of every link into it (see repository.py).
+    repository = c.Type(str, default="")
+    branch = c.Type(str, default="main")
 
 
 class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
@@ -71,9 +78,8 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
 
     def _inputs(self, config: MkDocsConfig) -> Inputs:
         root = Path(config.config_file_path).parent
-        docs = Path(config.docs_dir).relative_to(root).as_posix()
         try:
-            repository = Repository.from_edit_uri(config.edit_uri or "", docs)
+            repository = Repository.from_setting(self.config.repository, self.config.branch)
         except ValueError as exc:
             raise PluginError(str(exc)) from None
         return Inputs(
@@ -87,17 +93,23 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
         )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        inputs = self._inputs(config)
+        repository = inputs.repository
+        docs = Path(config.docs_dir).relative_to(inputs.root).as_posix()
+        # Edit links and the header's repository link come from the one setting; with it
+        # empty the site shows neither (mkdocs makes no edit link without an edit_uri).
+        config.edit_uri = repository.edit_url(f"{docs}/") if repository else None
+        config.extra["social"] = [repository.social] if repository else []
         try:
-            self._data = SiteData.load(self._inputs(config))
+            self._data = SiteData.load(inputs)
         except UserInputError as exc:
             raise PluginError("\n".join(str(p) for p in exc.problems)) from None
         except ValueError as exc:
             raise PluginError(str(exc)) from None
         decision_pages = [decisions.page_of(d.id) for d in self._data.design.decisions]
-        nav = _with_pages(config.nav, self.config.decisions_section, decision_pages)
-        config.nav = _with_pages(
-            nav, self.config.checks_section, catalog.pages(self._data.registry)
-        )
+        # The check pages stay out of the navigation: the catalog's index lists them all,
+        # with search and filters, where ~75 entries would bury the rest of the site.
+        config.nav = _with_pages(config.nav, self.config.decisions_section, decision_pages)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -157,15 +169,25 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
             page.edit_url = self._rule_edit_url(page_path(src))
         try:
             template = self._jinja.from_string(markdown)
-            return template.render(page_globals(self._site(), src))
+            rendered = template.render(page_globals(self._site(), src))
         except jinja2.TemplateSyntaxError as exc:
             raise PluginError(f"docs/{src}:{exc.lineno}: {exc.message}") from None
         except (jinja2.UndefinedError, ValueError, KeyError) as exc:
             raise PluginError(f"docs/{src}: {exc}") from None
+        if os.environ.get(RENDERED_ENV):
+            write_file(Path(os.environ[RENDERED_ENV]) / src, rendered.encode("utf-8"))
+        return rendered
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         head, sep, body = output.partition("</head>")
-        return _HREFLANG_LINK.sub("", head) + sep + body
+        output = _HREFLANG_LINK.sub("", head) + sep + body
+        if lang_of(page.file.src_uri) != LANGS[0]:
+            output = search.page_base(output)  # this language's own search index
+        return output
+
+    @event_priority(-200)  # after the i18n plugin (-100) merged every language's index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search.split(Path(config.site_dir), LANGS[1])
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -182,9 +204,10 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
         spec = catalog.check_of_page(path, data.registry)
         source = inspect.getsourcefile(spec.rule) if spec is not None else None
         root = data.inputs.root.resolve()
-        if source is None or not Path(source).resolve().is_relative_to(root):
-            return None  # an installed package: its source is not in this repository
-        return data.inputs.repository.edit_url(Path(source).resolve().relative_to(root).as_posix())
+        repository = data.inputs.repository
+        if repository is None or source is None or not Path(source).resolve().is_relative_to(root):
+            return None  # no repository set, or an installed package's source
+        return repository.edit_url(Path(source).resolve().relative_to(root).as_posix())
 
     def _site(self) -> SiteData:
         if self._data is None:

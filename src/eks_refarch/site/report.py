@@ -22,18 +22,19 @@ from importlib import metadata
 from pathlib import Path
 
 import eks_refarch
-from eks_refarch.conformance.model import Finding
+from eks_refarch.conformance.model import Finding, Status
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.conformance.report import Report
+from eks_refarch.conformance.report.data import severity_label, status_label
 from eks_refarch.conformance.report.json import read_report, render_json
-from eks_refarch.conformance.report.markdown import render_markdown
 from eks_refarch.conformance.runner import RunResult
 from eks_refarch.demo.run import check_demo
 from eks_refarch.demo.server import moto_server, require_loopback
 from eks_refarch.design import Design
 from eks_refarch.i18n import LANGUAGES, tr
 from eks_refarch.output import write_file
-from eks_refarch.site.markdown import code, table
+from eks_refarch.site.labels import quote_values
+from eks_refarch.site.markdown import code, prose, table
 
 CACHE_DIR = Path(".cache") / "site" / "example-report"
 # Entries kept: the shipped design's, and a few others (a test's changed copy, a design
@@ -171,7 +172,13 @@ def provenance(inputs: Fingerprint, design_name: str, manifests_name: str, lang:
 def render(
     example: ExampleReport, registry: Registry, lang: str, check_link: Callable[[str], str]
 ) -> str:
-    """The report as part of a page in ``lang``: its title at level 2, each check id linked."""
+    """The report as part of a page in ``lang``: the summary, then what needs attention,
+    then the passes grouped by check, each group folded.
+
+    Not the generic Markdown report (``refarch check --format markdown``), which lists
+    every finding under its check: on a page of ~100 passes the few findings a reader
+    came for would be lost.
+    """
     findings = example.findings[lang]
     judged = {f.check for f in findings}
     report = Report(
@@ -181,4 +188,120 @@ def render(
         lang=lang,
         title=tr(lang, "Demo account and shipped manifests, as designed"),
     )
-    return render_markdown(report, heading_level=2, check_link=check_link)
+    return "\n\n".join(
+        [
+            f"## {report.heading}",
+            _summary(report),
+            *_attention(report, check_link),
+            *_skipped(report, check_link),
+            *_passed(report, check_link),
+        ]
+    )
+
+
+_STATUSES = (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP)
+
+
+def _summary(report: Report) -> str:
+    lang = report.lang
+    counts = report.summary()
+    return table(
+        [*(status_label(s, lang) for s in _STATUSES), tr(lang, "checks"), tr(lang, "seconds")],
+        [
+            [
+                *(str(counts[s.value]) for s in _STATUSES),
+                str(len(report.check_ids())),
+                f"{report.seconds:.1f}",
+            ]
+        ],
+    )
+
+
+def _check_ref(report: Report, check: str, link: Callable[[str], str], status: Status) -> str:
+    label = status_label(status, report.lang)
+    shown = f"**{label}**" if status in (Status.FAIL, Status.ERROR) else label
+    return f"[{code(check)}]({link(check)}): {shown}"
+
+
+def _attention(report: Report, link: Callable[[str], str]) -> list[str]:
+    """Every failure and error, worst first, each with what to change."""
+    lang = report.lang
+    heading = tr(lang, "Failures and errors")
+    severity, fix = tr(lang, "Severity"), tr(lang, "How to fix")
+    parts = [f"### {heading}"]
+    findings = report.by_status(Status.FAIL) + report.by_status(Status.ERROR)
+    if not findings:
+        parts.append(tr(lang, "No check failed, and every check could read what it needed."))
+    for finding in findings:
+        spec = report.spec(finding)
+        text = report.text(spec)
+        parts += [
+            f"#### {_check_ref(report, finding.check, link, finding.status)}",
+            f"**{quote_values(prose(text.title), lang)}** "
+            f"{severity}: {severity_label(spec.severity, lang)}.",
+            table(
+                [tr(lang, "Resource"), tr(lang, "Message")],
+                [[code(finding.resource), quote_values(prose(report.message(finding)), lang)]],
+            ),
+            f"{fix}: {quote_values(prose(text.steps), lang)}",
+        ]
+    return parts
+
+
+def _skipped(report: Report, link: Callable[[str], str]) -> list[str]:
+    lang = report.lang
+    skipped = report.by_status(Status.SKIP)
+    if not skipped:
+        return []
+    heading = tr(lang, "Skipped, with the reason")
+    return [
+        f"### {heading}",
+        table(
+            [tr(lang, "Check"), tr(lang, "Resource"), tr(lang, "Why it did not apply")],
+            [
+                [
+                    _check_ref(report, f.check, link, f.status),
+                    code(f.resource),
+                    quote_values(prose(report.message(f)), lang),
+                ]
+                for f in skipped
+            ],
+        ),
+    ]
+
+
+def _passed(report: Report, link: Callable[[str], str]) -> list[str]:
+    """One folded block per check that passed, listing the resources it judged."""
+    lang = report.lang
+    by_check: dict[str, list[Finding]] = {}
+    for finding in report.by_status(Status.PASS):
+        by_check.setdefault(finding.check, []).append(finding)
+    blocks = []
+    for check in sorted(by_check):
+        passes = by_check[check]
+        if any(f.status is not Status.PASS for f in report.findings if f.check == check):
+            continue  # shown above, under what needs attention
+        title = quote_values(prose(report.text(report.checks[check]).title), lang).replace(
+            '"', "\u201d"
+        )
+        count = tr(lang, "{n} resources", n=len(passes))
+        rows = table(
+            [tr(lang, "Resource"), tr(lang, "Message")],
+            [[code(f.resource), quote_values(prose(report.message(f)), lang)] for f in passes],
+        )
+        # Translators: a check and its verdict, as a sentence.
+        verdict = tr(lang, "Check {verdict}.", verdict=_check_ref(report, check, link, Status.PASS))
+        body = "\n\n".join([verdict, rows])
+        blocks.append(f'??? success "{title}: {count}"\n' + _indent(body))
+    if not blocks:
+        return []
+    heading = tr(lang, "Passed, by check")
+    return [
+        f"### {heading}",
+        tr(lang, "Open a check to see each resource it judged."),
+        *blocks,
+    ]
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())

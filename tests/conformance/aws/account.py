@@ -312,7 +312,7 @@ def conforming() -> dict[type[Any], Any]:
             Cluster(
                 name="sakura-shop",
                 arn="arn:aws:eks:ap-northeast-1:111122223333:cluster/sakura-shop",
-                version="1.34",
+                version="1.35",
                 endpoint_public=False,
                 endpoint_private=True,
                 public_access_cidrs=(),

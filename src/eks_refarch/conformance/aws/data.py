@@ -80,7 +80,7 @@ def kms_key_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
         terraform='aws_ecr_repository.image_tag_mutability = "IMMUTABLE"',
     ),
     references=(ECR_DOCS + "image-tag-mutability.html",),
-    decision="ADR-0003",
+    decision="ADR-0012",
     needs=[EcrRepositories],
 )
 def ecr_repositories_tags_immutable(facts: Facts, design: Design) -> Iterator[Result]:
@@ -111,7 +111,7 @@ def ecr_repositories_tags_immutable(facts: Facts, design: Design) -> Iterator[Re
         terraform="aws_ecr_repository.image_scanning_configuration.scan_on_push = true",
     ),
     references=(ECR_DOCS + "image-scanning.html",),
-    decision="ADR-0003",
+    decision="ADR-0012",
     needs=[EcrRepositories],
 )
 def ecr_repositories_scan_on_push(facts: Facts, design: Design) -> Iterator[Result]:
@@ -369,7 +369,7 @@ def elasticache_replication_group_encrypted(facts: Facts, design: Design) -> Ite
     references=(
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
     ),
-    decision="ADR-0009",
+    decision="ADR-0005",
     needs=[BucketPublicAccess],
 )
 def s3_bucket_public_access_blocked(facts: Facts, design: Design) -> Iterator[Result]:

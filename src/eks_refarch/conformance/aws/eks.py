@@ -24,7 +24,8 @@ from eks_refarch.conformance.model import (
     skipped,
 )
 from eks_refarch.conformance.registry import check
-from eks_refarch.design import Design
+from eks_refarch.design import Design, support
+from eks_refarch.i18n import msg
 
 EKS_DOCS = "https://docs.aws.amazon.com/eks/latest/userguide/"
 
@@ -45,7 +46,8 @@ def _minor(version: str) -> tuple[int, ...]:
     severity=Severity.MEDIUM,
     remediation=Remediation(
         steps="Upgrade the cluster one minor version at a time to at least the design's "
-        "floor (EKS console > Cluster > Upgrade version), then its node groups.",
+        "floor and to a version in standard support (EKS console > Cluster > Upgrade "
+        "version), then its node groups.",
         terraform="aws_eks_cluster.version",
     ),
     references=(EKS_DOCS + "kubernetes-versions.html",),
@@ -53,22 +55,64 @@ def _minor(version: str) -> tuple[int, ...]:
     needs=[EksCluster],
 )
 def eks_cluster_version_at_least_floor(facts: Facts, design: Design) -> Iterator[Result]:
-    """The cluster runs at least the design's Kubernetes version floor.
+    """The cluster runs at least the design's Kubernetes version floor, in standard support.
 
     Versions below the floor leave standard support (and cost extended support fees), and
-    the manifests of the design are written against the floor's APIs.
+    the manifests of the design are written against the floor's APIs. Standard support is
+    judged by the EKS calendar in eks_refarch/design/support.yaml on the day it was
+    recorded, so a run's verdict does not depend on the clock.
     """
     eks = facts[EksCluster]
     cluster = eks.cluster
     floor = design.eks.version_floor
     if cluster is None:
         yield _missing_cluster(eks.name)
-    elif _minor(cluster.version) >= _minor(floor):
-        yield passed(cluster.arn, f"cluster {cluster.name} runs {cluster.version} (floor {floor})")
-    else:
+        return
+    calendar = support.calendars().kubernetes
+    release = support.kubernetes_release(cluster.version)
+    if _minor(cluster.version) < _minor(floor):
         yield failed(
             cluster.arn,
-            f"cluster {cluster.name} runs {cluster.version}, below the design's floor {floor}",
+            msg(
+                "cluster {name} runs {version}, below the design's floor {floor}",
+                name=cluster.name,
+                version=cluster.version,
+                floor=floor,
+            ),
+        )
+    elif release is not None and release.end_of_standard_support < calendar.recorded:
+        yield failed(
+            cluster.arn,
+            msg(
+                "cluster {name} runs {version}, whose standard support on EKS ended on {end}: "
+                "extended support is billed",
+                name=cluster.name,
+                version=cluster.version,
+                end=release.end_of_standard_support.isoformat(),
+            ),
+        )
+    elif release is None:
+        yield passed(
+            cluster.arn,
+            msg(
+                "cluster {name} runs {version} (floor {floor}); the support calendar "
+                "recorded on {recorded} does not list it yet",
+                name=cluster.name,
+                version=cluster.version,
+                floor=floor,
+                recorded=calendar.recorded.isoformat(),
+            ),
+        )
+    else:
+        yield passed(
+            cluster.arn,
+            msg(
+                "cluster {name} runs {version} (floor {floor}), in standard support until {end}",
+                name=cluster.name,
+                version=cluster.version,
+                floor=floor,
+                end=release.end_of_standard_support.isoformat(),
+            ),
         )
 
 
