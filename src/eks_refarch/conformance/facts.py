@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from eks_refarch.i18n import Text
+
 T = TypeVar("T")
 
 
@@ -14,10 +16,11 @@ class CollectionError(Exception):
 
     ``missing`` names what would have let it read: an IAM action such as
     ``elasticloadbalancing:DescribeLoadBalancers``, a Kubernetes permission such as
-    ``list services``, or an endpoint or host that did not answer.
+    ``list services``, or an endpoint or host that did not answer. Each part may be a
+    catalog message (``i18n.msg``), rendered in the reader's language by the report.
     """
 
-    def __init__(self, what: str, missing: str, reason: str) -> None:
+    def __init__(self, what: Text, missing: Text, reason: Text) -> None:
         self.what = what
         self.missing = missing
         self.reason = reason

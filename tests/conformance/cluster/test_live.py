@@ -33,7 +33,7 @@ def run_live(tmp_path: Path, design: Design, server: FakeApiServer) -> RunResult
 
 
 def by_status(result: RunResult, status: Status) -> dict[tuple[str, str], str]:
-    return {(f.check, f.resource): f.message for f in result.findings if f.status is status}
+    return {(f.check, f.resource): str(f.message) for f in result.findings if f.status is status}
 
 
 def test_the_stored_responses_equal_a_fresh_synthesis(design: Design) -> None:
@@ -132,7 +132,7 @@ def test_wrong_credentials_are_an_error_not_a_verdict(tmp_path: Path, design: De
         source = live_source(kubeconfig(tmp_path, server.url, token="expired"), None)
         result = run(design, {Source.CLUSTER: source}, only=sorted(CLUSTER_CHECKS))
     assert {f.status for f in result.findings} == {Status.ERROR}
-    assert all("valid credentials in the kubeconfig" in f.message for f in result.findings)
+    assert all("valid credentials in the kubeconfig" in str(f.message) for f in result.findings)
     assert result.exit_code == 2
 
 
@@ -143,7 +143,7 @@ def test_an_unreachable_api_server_is_an_error_naming_it(tmp_path: Path, design:
     source = live_source(kubeconfig(tmp_path, url), None)
     result = run(design, {Source.CLUSTER: source}, only=sorted(CLUSTER_CHECKS))
     assert {f.status for f in result.findings} == {Status.ERROR}
-    assert all(f"a reachable API server at {url}" in f.message for f in result.findings)
+    assert all(f"a reachable API server at {url}" in str(f.message) for f in result.findings)
 
 
 def test_an_unknown_context_names_the_ones_there_are(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from eks_refarch.conformance.cluster.live import live_source
+from eks_refarch.conformance.cluster.live import Timeouts, live_source
 from eks_refarch.conformance.cluster.manifests import ManifestsSource
 from eks_refarch.conformance.cluster.source import ClusterSource
 from eks_refarch.design import Design
@@ -30,4 +30,4 @@ def build_cluster(params: Mapping[str, Any], design: Design) -> ClusterSource:
         return ManifestsSource(Path(manifests))
     if not kubeconfig:
         raise _usage("--kubeconfig", "the cluster checks need --kubeconfig or --manifests")
-    return live_source(Path(kubeconfig), context)
+    return live_source(Path(kubeconfig), context, Timeouts.of(params))

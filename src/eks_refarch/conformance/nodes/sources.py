@@ -9,7 +9,7 @@ from typing import Any
 
 import testinfra
 
-from eks_refarch.conformance.cluster.live import live_source
+from eks_refarch.conformance.cluster.live import Timeouts, live_source
 from eks_refarch.conformance.nodes.configz import ConfigzNodes
 from eks_refarch.conformance.nodes.facts import NodeSource
 from eks_refarch.conformance.nodes.hosts import TestinfraNodes
@@ -32,4 +32,5 @@ def build_nodes(params: Mapping[str, Any], design: Design) -> NodeSource:
     if hosts:
         options = {name: params[name] for name in TESTINFRA_OPTIONS if params.get(name)}
         return TestinfraNodes(host_urls(hosts), partial(testinfra.get_host, **options))
-    return ConfigzNodes(live_source(Path(params["kubeconfig"]), params.get("context")))
+    kubeconfig = Path(params["kubeconfig"])
+    return ConfigzNodes(live_source(kubeconfig, params.get("context"), Timeouts.of(params)))
