@@ -215,7 +215,8 @@ def _evaluate(
             "the rule returned no result (a bug in refarch: every check must judge at least "
             "one resource)"
         )
-        return [Finding(spec.id, Status.ERROR, "-", empty, spec.severity)], True
+        # Reported, but not as a crash: nothing was misread, the rule only had nothing to say.
+        return [Finding(spec.id, Status.ERROR, "-", empty, spec.severity)], False
     return [
         Finding(spec.id, r.status, r.resource, r.message, spec.severity) for r in results
     ], False

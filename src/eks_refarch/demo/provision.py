@@ -84,6 +84,7 @@ def provision(endpoint_url: str, design: Design) -> Account:
     _security_groups(account)
     _keys(account)
     _buckets(account)
+    _audit(account)
     _edge(account)
     _eks(account)
     _registry(account)
@@ -261,6 +262,24 @@ def _buckets(account: Account) -> None:
                     "RestrictPublicBuckets": True,
                 },
             )
+
+
+def _audit(account: Account) -> None:
+    trail = account.design.security.audit_trail
+    cloudtrail = account.client("cloudtrail")
+    arn = cloudtrail.create_trail(
+        Name=trail.name,
+        S3BucketName=trail.bucket,
+        IsMultiRegionTrail=trail.multi_region,
+        EnableLogFileValidation=trail.log_file_validation,
+        KmsKeyId=account.ids[f"key:{trail.kms_key}"],
+    )["TrailARN"]
+    account.ids["trail"] = arn
+    cloudtrail.put_event_selectors(
+        TrailName=arn,
+        EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}],
+    )
+    cloudtrail.start_logging(Name=arn)
 
 
 def self_signed_certificate(design: Design, now: datetime) -> tuple[bytes, bytes]:

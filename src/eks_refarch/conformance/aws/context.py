@@ -182,6 +182,15 @@ class Answer(Mapping[str, Any]):
             raise IncompleteAnswer(self._origin, self._path + key) from None
         return _wrap(value, self._origin, f"{self._path}{key}.")
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        # Not Mapping.get: that one reads self[key], which raises IncompleteAnswer.
+        if key not in self._data:
+            return default
+        return _wrap(self._data[key], self._origin, f"{self._path}{key}.")
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 
