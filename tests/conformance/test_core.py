@@ -23,7 +23,7 @@ from eks_refarch.conformance.model import (
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.conformance.runner import run
 from eks_refarch.design import Design
-from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, UserInputError
+from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, UserInputError
 
 FIX = Remediation(steps="Do the thing.", terraform="aws_thing.enabled = true")
 REFS = ("https://docs.aws.amazon.com/",)
@@ -192,8 +192,8 @@ def test_a_denied_read_errors_exactly_the_checks_that_need_it(design: Design) ->
     by_check = {f.check: f for f in result.findings}
     error = by_check["fake_gadget_matches_widgets"]
     assert error.status is Status.ERROR
-    assert "fake:ListGadgets" in error.message
-    assert "AccessDenied" in error.message
+    assert "fake:ListGadgets" in str(error.message)
+    assert "AccessDenied" in str(error.message)
     assert by_check["fake_widget_is_shiny"].status is not Status.ERROR
     assert [c.error is not None for c in result.collections] == [False, True]
 
@@ -222,7 +222,7 @@ def test_an_explicitly_requested_check_without_its_source_is_skipped_with_the_re
     )
     (finding,) = result.findings
     assert finding.status is Status.SKIP
-    assert "AWS credentials" in finding.message
+    assert "AWS credentials" in str(finding.message)
 
 
 def test_a_requested_node_check_without_nodes_names_both_ways_to_reach_them(
@@ -231,7 +231,9 @@ def test_a_requested_node_check_without_nodes_names_both_ways_to_reach_them(
     result = run(design, {Source.CLUSTER: object()}, only=["kubelet_anonymous_auth_disabled"])
     (finding,) = result.findings
     assert finding.status is Status.SKIP
-    assert finding.message == ("not run: needs --hosts (or --kubeconfig, through the API server)")
+    assert (
+        str(finding.message) == "not run: needs --hosts (or --kubeconfig, through the API server)"
+    )
 
 
 def test_unknown_check_ids_are_usage_errors(design: Design) -> None:
@@ -257,11 +259,14 @@ def test_a_rule_that_raises_or_returns_nothing_is_an_error_not_a_pass(design: De
         return []
 
     result = run(design, {Source.AWS: FakeAccount()}, registry=reg)
-    messages = {f.check: (f.status, f.message) for f in result.findings}
+    messages = {f.check: (f.status, str(f.message)) for f in result.findings}
     assert messages["fake_widget_rule_raises"][0] is Status.ERROR
     assert "ZeroDivisionError: boom" in messages["fake_widget_rule_raises"][1]
     assert messages["fake_widget_rule_is_silent"][0] is Status.ERROR
     assert "no result" in messages["fake_widget_rule_is_silent"][1]
+    # A rule that raised is refarch's own bug: the run says so with exit 4.
+    assert result.internal_errors == ("fake_widget_rule_raises",)
+    assert result.exit_code == EXIT_INTERNAL
 
 
 def test_a_collector_bug_becomes_an_error_for_its_checks_only(design: Design) -> None:
@@ -277,6 +282,25 @@ def test_a_collector_bug_becomes_an_error_for_its_checks_only(design: Design) ->
     statuses = {f.check: f.status for f in result.findings}
     assert statuses["fake_gadget_matches_widgets"] is Status.ERROR
     assert statuses["fake_widget_is_shiny"] is Status.FAIL
+    # A collector that crashed is refarch's bug, whatever else failed: exit 4, not 1.
+    assert result.internal_errors == ("fake_gadget_matches_widgets",)
+    assert result.exit_code == EXIT_INTERNAL
+
+
+def test_a_collection_error_is_the_worlds_fault_and_never_exit_4(design: Design) -> None:
+    reg = make_registry()
+
+    class Unreadable(FakeAccount):
+        def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+            if what == "gadgets":
+                raise CollectionError(
+                    "fake ListGadgets", "a well-formed answer from the endpoint", "garbage"
+                )
+            return super().read(what, names)
+
+    result = run(design, {Source.AWS: Unreadable()}, registry=reg)
+    assert result.internal_errors == ()
+    assert result.exit_code == EXIT_FAILED  # the widget check still fails on its own
 
 
 def test_facts_lookup_names_an_undeclared_need() -> None:
