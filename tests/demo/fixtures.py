@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSRequest
+from moto.backends import get_backend
 
 from eks_refarch.conformance.aws.context import AwsContext
+from eks_refarch.conformance.model import Status
+from eks_refarch.conformance.runner import RunResult
 from eks_refarch.demo.cli import demo_context
 from eks_refarch.demo.provision import Account, provision
 from eks_refarch.demo.server import moto_server, reset
@@ -33,6 +39,14 @@ def fresh_context(account: Account) -> AwsContext:
     return demo_context(account.design, account.endpoint_url)
 
 
+def statuses(result: RunResult) -> dict[str, set[Status]]:
+    """Check id -> the statuses of its findings: a run's verdicts, per check."""
+    out: dict[str, set[Status]] = {}
+    for finding in result.findings:
+        out.setdefault(finding.check, set()).add(finding.status)
+    return out
+
+
 def empty_body_signing(
     original: Callable[[Any], AWSRequest],
 ) -> Callable[[Any], AWSRequest]:
@@ -51,3 +65,69 @@ def empty_body_signing(
         return request
 
     return create
+
+
+# Every service the demo provisions into.
+SNAPSHOT_SERVICES = (
+    "acm",
+    "autoscaling",
+    "cloudtrail",
+    "ec2",
+    "ecr",
+    "eks",
+    "elasticache",
+    "elb",
+    "elbv2",
+    "iam",
+    "kms",
+    "logs",
+    "rds",
+    "route53",
+    "s3",
+    "secretsmanager",
+    "sts",
+    "wafv2",
+)
+
+
+LOCKS = (type(threading.Lock()), type(threading.RLock()))
+
+
+def _shared_locks(backends: dict[str, dict[str, Any]]) -> dict[int, Any]:
+    """A deepcopy memo that keeps the backends' locks as they are: a lock cannot be copied
+    (moto 5.2.5's ECR backend holds a threading.RLock), and sharing one is harmless."""
+    memo: dict[int, Any] = {}
+    for accounts in backends.values():
+        for regions in accounts.values():
+            for backend in regions.values():
+                for value in vars(backend).values():
+                    if isinstance(value, LOCKS):
+                        memo[id(value)] = value
+    return memo
+
+
+@dataclass(frozen=True)
+class MotoState:
+    """A copy of the in-process moto backends, to put back between scenarios.
+
+    moto has no snapshot API, and provisioning the demo account takes about ten times as
+    long as copying its backends. They are copied in one deepcopy, so that references
+    between them (autoscaling's to its EC2 backend) stay references into the same copy;
+    each restore copies the snapshot again, so it can be restored any number of times.
+    Only for a moto server in this process (demo.server.moto_server), whose backends are
+    this module's globals.
+    """
+
+    saved: dict[str, dict[str, Any]]
+
+    @classmethod
+    def take(cls) -> MotoState:
+        live = {name: dict(get_backend(name)) for name in SNAPSHOT_SERVICES}
+        return cls(copy.deepcopy(live, _shared_locks(live)))
+
+    def restore(self) -> None:
+        fresh = copy.deepcopy(self.saved, _shared_locks(self.saved))
+        for name, accounts in fresh.items():
+            backend = get_backend(name)
+            backend.clear()
+            backend.update(accounts)

@@ -7,10 +7,13 @@ was; the tests hold each scenario to that.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from eks_refarch.demo.provision import Account, launch_template_data
+from eks_refarch.demo.provision import Account, launch_template_data, self_signed_certificate
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,125 @@ def _second_public_alb(account: Account) -> None:
     )
 
 
+def _gateway_copy(account: Account, name: str, port: int) -> str:
+    """A target group like the gateway's, on another port: its health check is the
+    designed one, so only where it sends traffic departs from the design."""
+    tg = account.design.edge.target_group
+    arn: str = account.client("elbv2").create_target_group(
+        Name=name,
+        Protocol=tg.protocol,
+        Port=port,
+        VpcId=account.ids["vpc"],
+        TargetType=tg.target_type,
+        HealthCheckProtocol=tg.health_check.protocol,
+        HealthCheckPort=str(tg.health_check_port),
+        HealthCheckPath=tg.health_check_path,
+    )["TargetGroups"][0]["TargetGroupArn"]
+    return arn
+
+
+def _rule_bypass(account: Account) -> None:
+    other = _gateway_copy(account, "admin-console", 8080)
+    account.client("elbv2").create_rule(
+        ListenerArn=account.ids["listener:https"],
+        Priority=1,
+        Conditions=[{"Field": "path-pattern", "Values": ["/*"]}],
+        Actions=[{"Type": "forward", "TargetGroupArn": other}],
+    )
+
+
+def _tls_policy_weaker(account: Account) -> None:
+    account.client("elbv2").modify_listener(
+        ListenerArn=account.ids["listener:https"], SslPolicy="ELBSecurityPolicy-2016-08"
+    )
+
+
+def _sni_certificate_expiring(account: Account) -> None:
+    certificate, key = self_signed_certificate(
+        account.design, datetime.now(UTC) - timedelta(days=390), domain="partner.example.org"
+    )
+    arn = account.client("acm").import_certificate(Certificate=certificate, PrivateKey=key)[
+        "CertificateArn"
+    ]
+    account.client("elbv2").add_listener_certificates(
+        ListenerArn=account.ids["listener:https"], Certificates=[{"CertificateArn": arn}]
+    )
+
+
+def _health_check_protocol(account: Account) -> None:
+    account.client("elbv2").modify_target_group(
+        TargetGroupArn=account.ids["target_group"], HealthCheckProtocol="HTTPS"
+    )
+
+
+def _waf_count(account: Account) -> None:
+    waf = account.client("wafv2")
+    name = account.design.edge.waf.name
+    summary = next(a for a in waf.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == name)
+    current = waf.get_web_acl(Name=name, Scope="REGIONAL", Id=summary["Id"])
+    acl: dict[str, Any] = current["WebACL"]
+    waf.update_web_acl(
+        Name=name,
+        Scope="REGIONAL",
+        Id=summary["Id"],
+        DefaultAction=acl["DefaultAction"],
+        VisibilityConfig=acl["VisibilityConfig"],
+        Rules=[{**rule, "OverrideAction": {"Count": {}}} for rule in acl["Rules"]],
+        LockToken=current["LockToken"],
+    )
+
+
+def _node_open_in_halves(account: Account) -> None:
+    port = account.design.edge.target_group.port
+    account.client("ec2").authorize_security_group_ingress(
+        GroupId=account.ids["sg:nodes"],
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": port,
+                "ToPort": port,
+                "IpRanges": [{"CidrIp": "0.0.0.0/1"}, {"CidrIp": "128.0.0.0/1"}],
+            }
+        ],
+    )
+
+
+def _undeclared_public_subnet(account: Account) -> None:
+    ec2 = account.client("ec2")
+    net = account.design.network
+    subnet = ec2.create_subnet(
+        VpcId=account.ids["vpc"],
+        CidrBlock=undeclared_cidr(account),
+        AvailabilityZone=net.availability_zones[0],
+    )["Subnet"]["SubnetId"]
+    ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+    table = ec2.create_route_table(VpcId=account.ids["vpc"])["RouteTable"]["RouteTableId"]
+    ec2.create_route(
+        RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=account.ids["igw"]
+    )
+    ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    ec2.run_instances(
+        ImageId="ami-12c6146b",
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        SubnetId=subnet,
+        SecurityGroupIds=[account.ids["sg:nodes"]],
+    )
+
+
+def undeclared_cidr(account: Account) -> str:
+    """A /24 of the design's VPC that no designed subnet uses: the last one."""
+    vpc = ipaddress.IPv4Network(account.design.network.vpc_cidr)
+    used = [ipaddress.IPv4Network(s.cidr) for s in account.design.network.subnets]
+    free = [b for b in vpc.subnets(new_prefix=24) if not any(b.overlaps(u) for u in used)]
+    return str(free[-1])
+
+
+def _trail_stopped(account: Account) -> None:
+    account.client("cloudtrail").stop_logging(Name=account.ids["trail"])
+
+
 DRIFTS: dict[str, Drift] = {
     d.name: d
     for d in (
@@ -189,6 +311,57 @@ DRIFTS: dict[str, Drift] = {
             "A second internet-facing ALB is created next to the designed one.",
             "elbv2_internet_facing_only_designed_alb",
             _second_public_alb,
+        ),
+        Drift(
+            "listener-rule-bypass",
+            "An HTTPS listener rule sends every path to another target group than the gateway's.",
+            "elbv2_alb_forwards_to_gateway_nodeport",
+            _rule_bypass,
+        ),
+        Drift(
+            "tls-policy-weaker",
+            "The HTTPS listener is switched to a security policy that allows TLS 1.0.",
+            "elbv2_alb_https_listener_uses_designed_tls_policy",
+            _tls_policy_weaker,
+        ),
+        Drift(
+            "sni-certificate-expiring",
+            "An SNI certificate for another domain, ten days from expiry, is added to the "
+            "HTTPS listener.",
+            "acm_certificate_issued_not_expiring",
+            _sni_certificate_expiring,
+        ),
+        Drift(
+            "health-check-protocol",
+            "The gateway target group's health check is switched to HTTPS.",
+            "elbv2_target_group_health_checks_gateway_status_port",
+            _health_check_protocol,
+        ),
+        Drift(
+            "waf-count",
+            "Every managed rule group of the web ACL is overridden to Count.",
+            "wafv2_web_acl_managed_rule_groups_present",
+            _waf_count,
+        ),
+        Drift(
+            "node-open-in-halves",
+            "The node security group admits 0.0.0.0/1 and 128.0.0.0/1 on the gateway's "
+            "nodePort: the whole internet, written in two halves.",
+            "ec2_node_security_group_closed_to_internet",
+            _node_open_in_halves,
+        ),
+        Drift(
+            "undeclared-public-subnet",
+            "A subnet the design does not list is added to its VPC, routed to the internet "
+            "gateway, with public IPs and a node in the node security group.",
+            "vpc_undeclared_subnets_keep_nodes_and_data_off_internet",
+            _undeclared_public_subnet,
+        ),
+        Drift(
+            "trail-stopped",
+            "The CloudTrail trail stops logging.",
+            "cloudtrail_trail_multi_region_logging",
+            _trail_stopped,
         ),
     )
 }

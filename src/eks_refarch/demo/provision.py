@@ -282,12 +282,16 @@ def _audit(account: Account) -> None:
     cloudtrail.start_logging(Name=arn)
 
 
-def self_signed_certificate(design: Design, now: datetime) -> tuple[bytes, bytes]:
-    """A certificate for the designed domain and names, valid CERT_VALID_DAYS from ``now``."""
+def self_signed_certificate(
+    design: Design, now: datetime, domain: str | None = None
+) -> tuple[bytes, bytes]:
+    """A certificate for the designed domain and names (or for ``domain`` alone), valid
+    CERT_VALID_DAYS from ``now``."""
     cert_spec = design.edge.certificate
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cert_spec.domain)])
-    names = [cert_spec.domain, *cert_spec.subject_alternative_names]
+    common = domain or cert_spec.domain
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+    names = [domain] if domain else [cert_spec.domain, *cert_spec.subject_alternative_names]
     certificate = (
         x509.CertificateBuilder()
         .subject_name(subject)

@@ -288,7 +288,7 @@ def _certificate_problems(cert: Certificate, facts: Facts, design: Design) -> li
         problems.append(
             msg(
                 "it expires {date}, within {days} days",
-                date=f"{cert.not_after:%Y-%m-%d}",
+                date=cert.not_after.date().isoformat(),
                 days=window,
             )
         )
@@ -369,7 +369,7 @@ def acm_certificate_issued_not_expiring(facts: Facts, design: Design) -> Iterato
                     msg(
                         "{kind} certificate for {name} on listener HTTPS:{port} is ISSUED and "
                         "valid until {date}, beyond {days} days",
-                        date=f"{cert.not_after:%Y-%m-%d}",
+                        date=cert.not_after.date().isoformat() if cert.not_after else "?",
                         days=want.renew_days_before_expiry,
                         **said,
                     ),
