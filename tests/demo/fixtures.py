@@ -91,13 +91,16 @@ SNAPSHOT_SERVICES = (
 
 
 LOCKS = (type(threading.Lock()), type(threading.RLock()))
+# (accounts, registries) of one service: its BackendDict's items, and the dictionaries it
+# keeps beside them (S3's bucket_accounts, the names of every bucket of every account).
+Saved = tuple[dict[str, Any], dict[str, dict[str, Any]]]
 
 
-def _shared_locks(backends: dict[str, dict[str, Any]]) -> dict[int, Any]:
+def _shared_locks(services: dict[str, Saved]) -> dict[int, Any]:
     """A deepcopy memo that keeps the backends' locks as they are: a lock cannot be copied
     (moto 5.2.5's ECR backend holds a threading.RLock), and sharing one is harmless."""
     memo: dict[int, Any] = {}
-    for accounts in backends.values():
+    for accounts, _ in services.values():
         for regions in accounts.values():
             for backend in regions.values():
                 for value in vars(backend).values():
@@ -110,7 +113,7 @@ def _shared_locks(backends: dict[str, dict[str, Any]]) -> dict[int, Any]:
 class MotoState:
     """A copy of the in-process moto backends, to put back between scenarios.
 
-    moto has no snapshot API, and provisioning the demo account takes about ten times as
+    moto has no snapshot API, and provisioning the demo account takes several times as
     long as copying its backends. They are copied in one deepcopy, so that references
     between them (autoscaling's to its EC2 backend) stay references into the same copy;
     each restore copies the snapshot again, so it can be restored any number of times.
@@ -118,16 +121,24 @@ class MotoState:
     this module's globals.
     """
 
-    saved: dict[str, dict[str, Any]]
+    saved: dict[str, Saved]
 
     @classmethod
     def take(cls) -> MotoState:
-        live = {name: dict(get_backend(name)) for name in SNAPSHOT_SERVICES}
+        live: dict[str, Saved] = {}
+        for name in SNAPSHOT_SERVICES:
+            backend = get_backend(name)
+            registries = {k: v for k, v in vars(backend).items() if isinstance(v, dict)}
+            live[name] = (dict(backend), registries)
         return cls(copy.deepcopy(live, _shared_locks(live)))
 
     def restore(self) -> None:
         fresh = copy.deepcopy(self.saved, _shared_locks(self.saved))
-        for name, accounts in fresh.items():
+        for name, (accounts, registries) in fresh.items():
             backend = get_backend(name)
             backend.clear()
             backend.update(accounts)
+            for attribute, value in registries.items():
+                live = getattr(backend, attribute)
+                live.clear()
+                live.update(value)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from eks_refarch.conformance.aws.edge_collectors import find_alb
 from eks_refarch.conformance.aws.facts import (
+    PUBLIC_ACCESS_BLOCK_FLAGS,
     Addons,
     BucketAccess,
     BucketPublicAccess,
@@ -66,10 +67,11 @@ from eks_refarch.conformance.registry import collector
 from eks_refarch.design import Design
 
 if TYPE_CHECKING:  # the context imports boto3; loading the registry must not
-    from eks_refarch.conformance.aws.context import AwsContext
+    from eks_refarch.conformance.aws.context import Answer, AwsContext
 
 AWS = Source.AWS
 NOT_FOUND = ("ResourceNotFoundException",)
+
 
 # Network.
 
@@ -309,7 +311,7 @@ def eks_cluster(ctx: AwsContext, design: Design) -> EksCluster:
         cluster=Cluster(
             name=raw["name"],
             arn=raw["arn"],
-            version=raw.get("version", ""),
+            version=raw["version"],
             # AWS always reports both flags; its defaults (public on, private off) stand in
             # when an emulator leaves them out.
             endpoint_public=vpc.get("endpointPublicAccess", True),
@@ -385,17 +387,19 @@ def _launch_template(ctx: AwsContext, ref: Mapping[str, Any]) -> LaunchTemplate:
         {"LaunchTemplateId": ref["id"]} if ref.get("id") else {"LaunchTemplateName": ref["name"]}
     )
     version = str(ref.get("version", "$Default"))
-    raw = ctx.paginate("ec2", "describe_launch_template_versions", Versions=[version], **selector)[
-        "LaunchTemplateVersions"
-    ]
-    data = raw[0]["LaunchTemplateData"] if raw else {}
+    # The version the node group uses exists (EKS refuses a missing one): an empty answer
+    # is the endpoint's fault, and reading [0] of it says so (context.AnswerList).
+    found = ctx.paginate(
+        "ec2", "describe_launch_template_versions", Versions=[version], **selector
+    )["LaunchTemplateVersions"][0]
+    data = found["LaunchTemplateData"]
     metadata = data.get("MetadataOptions") or {}
     groups = list(data.get("SecurityGroupIds", []))
     for interface in data.get("NetworkInterfaces", []):
         groups += [g for g in interface.get("Groups", []) if g not in groups]
     return LaunchTemplate(
-        id=raw[0]["LaunchTemplateId"] if raw else str(ref.get("id", ref.get("name", ""))),
-        version=str(raw[0]["VersionNumber"]) if raw else version,
+        id=found["LaunchTemplateId"],
+        version=str(found["VersionNumber"]),
         http_tokens=metadata.get("HttpTokens"),
         hop_limit=metadata.get("HttpPutResponseHopLimit"),
         volumes=tuple(
@@ -553,18 +557,14 @@ def bucket_public_access(ctx: AwsContext, design: Design) -> BucketPublicAccess:
                 "get_public_access_block",
                 absent=("NoSuchPublicAccessBlockConfiguration", "NoSuchBucket"),
                 Bucket=bucket.name,
-            ).get("PublicAccessBlockConfiguration")
+            )["PublicAccessBlockConfiguration"]
         except Absent as missing:
             exists = missing.code != "NoSuchBucket"
             buckets.append(BucketAccess(bucket.name, exists=exists, block=None))
             continue
-        buckets.append(
-            BucketAccess(
-                bucket.name,
-                exists=True,
-                block={k: bool(v) for k, v in config.items()} if config else None,
-            )
-        )
+        # S3 answers all four settings; one it left out is not a setting that is off.
+        block = {flag: bool(config[flag]) for flag in PUBLIC_ACCESS_BLOCK_FLAGS}
+        buckets.append(BucketAccess(bucket.name, exists=True, block=block))
     return BucketPublicAccess(tuple(buckets))
 
 
@@ -618,8 +618,9 @@ def _trail(ctx: AwsContext, raw: Mapping[str, Any]) -> Trail:
     )
 
 
-def _management_events(selectors: Mapping[str, Any]) -> str | None:
+def _management_events(selectors: Answer) -> str | None:
     """All, ReadOnly or WriteOnly: which management events a trail's selectors record."""
+    selectors.require_any("EventSelectors", "AdvancedEventSelectors")
     kinds: set[str] = set()
     for selector in selectors.get("EventSelectors") or ():
         if selector.get("IncludeManagementEvents", True):

@@ -197,6 +197,12 @@ class Answer(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._data)
 
+    def require_any(self, *keys: str) -> None:
+        """Raise IncompleteAnswer unless at least one of ``keys`` is in the answer: for an
+        answer that AWS gives in one of several shapes."""
+        if not any(key in self._data for key in keys):
+            raise IncompleteAnswer(self._origin, " or ".join(self._path + k for k in keys))
+
     def __repr__(self) -> str:
         return f"Answer({self._data!r})"
 
@@ -224,10 +230,21 @@ class AnswerList(Sequence[Any]):
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return AnswerList(self._items[index], self._origin, self._path)
-        return _wrap(self._items[index], self._origin, f"{self._path.rstrip('.')}[{index}].")
+        where = f"{self._path.rstrip('.')}[{index}]"
+        try:
+            item = self._items[index]
+        except IndexError:
+            raise IncompleteAnswer(self._origin, where) from None
+        return _wrap(item, self._origin, where + ".")
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        # Not Sequence.__iter__: that one stops at the IndexError that __getitem__ turns
+        # into IncompleteAnswer.
+        for index, item in enumerate(self._items):
+            yield _wrap(item, self._origin, f"{self._path.rstrip('.')}[{index}].")
 
     def __repr__(self) -> str:
         return f"AnswerList({self._items!r})"

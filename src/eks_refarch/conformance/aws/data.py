@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eks_refarch.conformance.aws.facts import (
+    PUBLIC_ACCESS_BLOCK_FLAGS,
     BucketPublicAccess,
     CacheGroups,
     DbClusters,
@@ -35,7 +36,6 @@ from eks_refarch.i18n import Message, Text, joined, msg
 
 ECR_DOCS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/"
 AURORA_DOCS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
-BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
 def _missing(kind: Message, name: str) -> Result:
@@ -486,7 +486,7 @@ def s3_bucket_public_access_blocked(facts: Facts, design: Design) -> Iterator[Re
                 bucket.name,
                 msg("S3 bucket {bucket} has no public access block", bucket=bucket.name),
             )
-        elif off := [f for f in BLOCK_FLAGS if not bucket.block.get(f)]:
+        elif off := [f for f in PUBLIC_ACCESS_BLOCK_FLAGS if not bucket.block.get(f)]:
             yield failed(
                 bucket.name,
                 msg(

@@ -627,6 +627,15 @@ class CacheGroups:
         return next((g for g in self.groups if g.id == group_id), None)
 
 
+# The four settings of an S3 public access block, as S3 names them.
+PUBLIC_ACCESS_BLOCK_FLAGS = (
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+)
+
+
 @dataclass(frozen=True)
 class BucketAccess:
     name: str
