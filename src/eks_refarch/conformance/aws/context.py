@@ -315,6 +315,11 @@ class AwsContext:
         self._clients: dict[str, Any] = {}
         self._cache: dict[tuple[str, str, str, bool], Any] = {}
         self._silent: dict[str, CollectionError] = {}  # endpoint URL -> why it did not answer
+        # service -> the operation whose answer botocore last began to parse; cleared when
+        # a call starts and when _invoke returns. An exception raised while it is set came
+        # from reading the endpoint's answer (botocore's parsers raise KeyError on shapes
+        # they do not expect), so it is the endpoint's fault, not refarch's.
+        self._parsing: dict[str, str] = {}
 
     @property
     def region(self) -> str:
@@ -411,6 +416,13 @@ class AwsContext:
             if endpoint and isinstance(error, CollectionError) and isinstance(exc, UNANSWERED):
                 self._silent[endpoint] = error
             return error
+        except Exception as exc:
+            if self._parsing.get(service) != _operations(service)[1][method]:
+                raise  # not while reading an answer: a bug, and the runner says so
+            detail = f"{type(exc).__name__}: {exc}"
+            return self._translate(service, method, UnreadableAnswer(200, detail), endpoint)
+        finally:
+            self._parsing.pop(service, None)
 
     def _client(self, service: str) -> Any:
         if service not in self._clients:
@@ -432,9 +444,11 @@ class AwsContext:
 
         def before_call(context: dict[str, Any], **_: Any) -> None:
             context[_STARTED] = time.perf_counter()
+            self._parsing.pop(service, None)
 
         def finished(context: dict[str, Any], event_name: str, **_: Any) -> None:
-            # after-call fires on every answer, after-call-error when no answer came.
+            # after-call fires on every answer, after-call-error when no answer came (or
+            # when it could not be parsed: _parsing then stays set for _invoke to see).
             stats = self.stats.of(service, event_name.rsplit(".", 1)[-1])
             stats.calls += 1
             stats.seconds += time.perf_counter() - context.get(_STARTED, time.perf_counter())
@@ -443,7 +457,8 @@ class AwsContext:
             # Fired once per HTTP attempt, so attempts minus calls are the retries.
             self.stats.of(service, event_name.rsplit(".", 1)[-1]).attempts += 1
 
-        def before_parse(response_dict: dict[str, Any], **_: Any) -> None:
+        def before_parse(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
+            self._parsing[service] = operation_model.name
             # XML protocols raise ResponseParserError on a broken body themselves; a JSON
             # protocol would read one as an answer without fields (see JSON_PROTOCOLS).
             status = response_dict.get("status_code", 0)
