@@ -67,7 +67,8 @@ AWS_TUNING = ("retry_mode", "max_attempts", "connect_timeout", "read_timeout", "
 
 def build_aws(params: Mapping[str, Any], design: Design) -> AwsContext:
     """The AWS context: --region (else the design's region), the boto3 credential chain."""
-    region = params.get("region") or design.product.region
+    given = params.get("region")
+    region = design.product.region if given is None else given  # "" is a typo, not absence
     role_arn = params.get("role_arn")
     problems = []
     if not REGION_NAME.fullmatch(region):

@@ -148,6 +148,7 @@ def test_a_drift_exits_1_and_names_the_failing_check(server: str) -> None:
         ("check", "--only", "no_such_check_id"),
         ("check", "--profile", "no-such-profile"),
         ("check", "--format", "yaml"),
+        ("check", "--scope", "organization"),
     ],
 )
 def test_usage_errors_exit_3_before_any_aws_call(
@@ -159,6 +160,61 @@ def test_usage_errors_exit_3_before_any_aws_call(
     monkeypatch.setattr(AwsContext, "_client", _no_client)
     assert cli.run(list(args)) == EXIT_USAGE
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--region", "tokyo", "'tokyo' is not an AWS region name (such as ap-northeast-1)"),
+        ("--region", "ap-northeast-1 ", "is not an AWS region name"),
+        ("--region", "AP-NORTHEAST-1", "is not an AWS region name"),
+        ("--region", "ap_northeast_1", "is not an AWS region name"),
+        ("--region", "", "is not an AWS region name"),
+        ("--role-arn", "reader", "'reader' is not an IAM role ARN"),
+        ("--role-arn", "arn:aws:iam::12345:role/reader", "is not an IAM role ARN"),
+        ("--role-arn", "arn:aws:iam::123456789012:user/reader", "is not an IAM role ARN"),
+        ("--role-arn", "arn:aws:sts::123456789012:role/reader", "is not an IAM role ARN"),
+        ("--role-arn", "arn:aws:iam::123456789012:role/", "is not an IAM role ARN"),
+    ],
+)
+def test_a_bad_region_or_role_arn_is_a_usage_error_naming_it_before_any_call(
+    option: str,
+    value: str,
+    says: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(AwsContext, "_client", _no_client)
+    assert cli.run(["check", option, value]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"{option}: " in err
+    assert says in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--region", "us-east-1"),
+        ("--region", "us-gov-west-1"),
+        ("--region", "cn-north-1"),
+        ("--region", "eusc-de-east-1"),
+        ("--role-arn", "arn:aws:iam::123456789012:role/reader"),
+        ("--role-arn", "arn:aws:iam::123456789012:role/audit/refarch-reader"),
+        ("--role-arn", "arn:aws-us-gov:iam::123456789012:role/reader"),
+        ("--role-arn", "arn:aws-cn:iam::123456789012:role/reader@corp.example"),
+    ],
+)
+def test_well_formed_regions_and_role_arns_pass_validation(args: tuple[str, ...]) -> None:
+    from eks_refarch.conformance.cli import build_aws
+    from eks_refarch.design import load
+
+    design = load(REPO / "architecture.yaml")
+    params = dict(zip(("region", "role_arn"), (None, None), strict=True))
+    params[args[0].removeprefix("--").replace("-", "_")] = args[1]
+    context = build_aws(params, design)  # no call is made: building is lazy
+    assert context.options.region == (params["region"] or design.product.region)
 
 
 def _no_client(self: AwsContext, service: str) -> None:
