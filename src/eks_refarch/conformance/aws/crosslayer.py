@@ -57,12 +57,12 @@ EKS_SG_DOCS = "https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.h
 def elbv2_target_group_health_checks_gateway_status_port(
     facts: Facts, design: Design
 ) -> Iterator[Result]:
-    """Each forwarded target group is health-checked with the designed protocol on the
-    gateway's status nodePort and readiness path.
+    """Each forwarded target group is health-checked as designed on the gateway's status port.
 
-    Envoy answers its readiness path on the status port only when it can route; checking
-    the traffic port instead would keep a draining gateway in service, and another
-    protocol than the status port speaks marks every target unhealthy.
+    The design's protocol, the gateway's status nodePort and its readiness path. Envoy
+    answers its readiness path on the status port only when it can route; checking the
+    traffic port instead would keep a draining gateway in service, and another protocol
+    than the status port speaks marks every target unhealthy.
     """
     groups = facts[AlbTargetGroups]
     want = design.edge.target_group

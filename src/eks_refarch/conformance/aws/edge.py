@@ -313,8 +313,7 @@ def _certificate_problems(cert: Certificate, facts: Facts, design: Design) -> li
     needs=[ListenerCertificates],
 )
 def acm_certificate_issued_not_expiring(facts: Facts, design: Design) -> Iterator[Result]:
-    """Every certificate on the HTTPS listeners is ISSUED and not near expiry, and one covers
-    the designed domain.
+    """Every certificate on the HTTPS listeners is ISSUED and far from expiry; one has the domain.
 
     "Near" is the design's renewal window (edge.certificate.renew_days_before_expiry): a
     certificate inside it has missed its renewal and will break the names it serves when it
