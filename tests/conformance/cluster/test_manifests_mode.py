@@ -312,7 +312,7 @@ def test_a_malformed_object_errors_only_the_checks_that_read_it(copy: Path, desi
         "  name: web\n  annotations:\n    owner: 42\n  labels:\n",
     )
     result = run_on(copy, design)
-    errors = {f.check: f.message for f in result.findings if f.status is Status.ERROR}
+    errors = {f.check: str(f.message) for f in result.findings if f.status is Status.ERROR}
     assert set(errors) == {"istio_namespaces_injection_labelled"}
     assert "namespaces.yaml:" in errors["istio_namespaces_injection_labelled"]
     assert (
