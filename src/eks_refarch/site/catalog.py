@@ -60,6 +60,7 @@ AREA = {
     "aws.edge": {"en": "Edge: ALB, TLS, WAF and DNS", "ja": "エッジ（ALB、TLS、WAF、DNS）"},
     "aws.eks": {"en": "EKS and node launch templates", "ja": "EKS とノードの起動テンプレート"},
     "aws.data": {"en": "Data stores and keys", "ja": "データストアと鍵"},
+    "aws.audit": {"en": "Audit trail (CloudTrail)", "ja": "監査証跡（CloudTrail）"},
     "aws.crosslayer": {"en": "From the ALB to the nodes", "ja": "ALB からノードまで"},
     "cluster.gateway": {"en": "Ingress gateway", "ja": "イングレスゲートウェイ"},
     "cluster.mesh": {"en": "Mesh security", "ja": "メッシュのセキュリティ"},
