@@ -591,3 +591,52 @@ def test_a_redirect_to_any_port_but_the_designed_https_port_fails(
     (result,) = evaluate("elbv2_alb_http_redirects_to_https", facts, design)
     assert result.status is Status.FAIL
     assert f"redirect to HTTPS:{port} (HTTP_301)" in said(result)
+
+
+def test_two_look_alike_vpcs_without_evidence_are_errors_never_failures(design: Design) -> None:
+    """Two VPCs with the designed CIDR block and nothing designed in either to tell them
+    apart: every check that needs the design's VPC says it cannot tell, naming both; no
+    check fails because of it."""
+
+    def look_alike(vpcs: Vpcs) -> Vpcs:
+        twin = replace(vpcs.vpcs[0], id="vpc-twin", holds=())
+        return replace(vpcs, vpcs=(replace(vpcs.vpcs[0], holds=()), twin, *vpcs.vpcs[1:]))
+
+    facts = edit(Vpcs, look_alike)(conforming())
+    assert failing_checks(facts, design) == set()
+    undecided = {
+        check_id
+        for check_id in AWS_CHECKS
+        if any(r.status is Status.ERROR for r in evaluate(check_id, facts, design))
+    }
+    assert undecided == {
+        "vpc_cidr_matches_design",
+        "vpc_subnets_match_design",
+        "vpc_public_subnets_hold_only_edge",
+        "vpc_private_subnets_no_public_ip",
+        "vpc_private_subnets_route_through_nat",
+        "vpc_nat_gateways_one_per_az",
+        "vpc_endpoints_present",
+        "vpc_flow_logs_enabled",
+        "vpc_undeclared_subnets_keep_nodes_and_data_off_internet",
+        "elbv2_alb_internet_facing_in_public_subnets",
+        "eks_node_groups_in_designed_subnets",
+        "rds_cluster_in_private_data_subnets",
+    }
+    (said_,) = evaluate("vpc_cidr_matches_design", facts, design)
+    assert "2 VPCs have the designed CIDR block 10.20.0.0/16: vpc-1 (holds neither" in said(said_)
+    assert "vpc-twin (holds neither the designed ALB nor the cluster)" in said(said_)
+
+
+def test_a_look_alike_vpc_is_told_apart_by_what_it_holds(design: Design) -> None:
+    def twin(vpcs: Vpcs) -> Vpcs:
+        return replace(vpcs, vpcs=(*vpcs.vpcs, replace(vpcs.vpcs[0], id="vpc-twin", holds=())))
+
+    facts = edit(Vpcs, twin)(conforming())
+    assert failing_checks(facts, design) == set()
+    (result,) = evaluate("vpc_cidr_matches_design", facts, design)
+    assert result.status is Status.PASS
+    assert said(result) == (
+        "VPC vpc-1 has the designed CIDR block 10.20.0.0/16 (chosen among vpc-1, vpc-twin, "
+        "which all have it, because it holds ALB sakura-shop-edge)"
+    )

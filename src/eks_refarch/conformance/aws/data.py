@@ -20,6 +20,7 @@ from eks_refarch.conformance.aws.lookup import (
     key_matches,
     on_off,
     tier_of,
+    undecided_vpc,
 )
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
@@ -332,6 +333,9 @@ def rds_cluster_in_private_data_subnets(facts: Facts, design: Design) -> Iterato
     """
     clusters = facts[DbClusters]
     vpcs = facts[Vpcs]
+    if undecided := undecided_vpc(vpcs, design):
+        yield undecided
+        return
     for spec in design.data.databases:
         db = clusters.get(spec.name)
         if db is None:

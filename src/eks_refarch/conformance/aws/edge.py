@@ -32,6 +32,7 @@ from eks_refarch.conformance.aws.lookup import (
     missing_alb,
     on_off,
     tier_of,
+    undecided_vpc,
 )
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
@@ -110,6 +111,9 @@ def elbv2_alb_internet_facing_in_public_subnets(facts: Facts, design: Design) ->
         return
     want = design.edge.alb
     vpcs = facts[Vpcs]
+    if undecided := undecided_vpc(vpcs, design):
+        yield undecided
+        return
     tiers = {s: tier_of(s, vpcs, design) for s in lb.subnet_ids}
     zones = {
         subnet.az

@@ -13,7 +13,13 @@ from eks_refarch.conformance.aws.facts import (
     OidcProviders,
     Vpcs,
 )
-from eks_refarch.conformance.aws.lookup import describe_key, describe_subnets, key_matches, tier_of
+from eks_refarch.conformance.aws.lookup import (
+    describe_key,
+    describe_subnets,
+    key_matches,
+    tier_of,
+    undecided_vpc,
+)
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
     Remediation,
@@ -328,6 +334,9 @@ def eks_node_groups_in_designed_subnets(facts: Facts, design: Design) -> Iterato
     """
     nodes = facts[NodeGroups]
     vpcs = facts[Vpcs]
+    if undecided := undecided_vpc(vpcs, design):
+        yield undecided
+        return
     for spec in design.eks.node_groups:
         group = nodes.get(spec.name)
         if group is None:

@@ -90,6 +90,16 @@ def no_design_vpc(vpcs: Vpcs, design: Design) -> Result:
     )
 
 
+def undecided_vpc(vpcs: Vpcs, design: Design) -> Result | None:
+    """An `error` result when several VPCs could be the design's, else None. Checks that
+    place subnets in tiers say this first: with the VPC undecided no subnet has a tier,
+    and "outside its tier" would be a failure that only the ambiguity caused."""
+    choice = choose_vpc(vpcs, design)
+    if choice.vpc is None and len(choice.candidates) > 1:
+        return errored(design.network.vpc_cidr, ambiguous_vpcs(choice, design.network.vpc_cidr))
+    return None
+
+
 def ambiguous_vpcs(choice: VpcChoice, cidr: str) -> Message:
     described = [
         msg("{vpc} (holds {evidence})", vpc=v.id, evidence=joined(v.holds))
