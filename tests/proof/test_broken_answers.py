@@ -188,3 +188,21 @@ def test_an_answer_without_the_needed_fields_is_never_a_verdict(
         else:
             assert finding["status"] == status, finding
     assert run.code != 4
+
+
+@pytest.mark.parametrize("operation", PER_PROTOCOL)
+def test_a_server_error_page_is_the_endpoints_fault_never_a_bug(
+    proxy: FaultProxy, operation: str
+) -> None:
+    proxy.clear()
+    page = Reply(502, "text/html", "<!DOCTYPE html><html><body>502 Bad Gateway</body></html>")
+    proxy.faults[operation] = Fault(math.inf, page)
+    run = refarch_check("--endpoint-url", proxy.url, "--format", "json", "--max-attempts", "1")
+    action = next(a for a, op in OPERATIONS.items() if op == operation)
+    affected = needing(action)
+    assert run.code == EXIT_ERRORED, run.stderr
+    assert {f["check"] for f in run.findings if f["status"] == "error"} == affected
+    for finding in run.findings:
+        if finding["check"] in affected:
+            assert f"(needs a working endpoint ({proxy.url}))" in finding["message"], finding
+            assert "HTTP 502" in finding["message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -220,3 +221,67 @@ def test_collectors_report_missing_resources_as_facts(
     assert not buckets[absent].exists
     assert buckets[present].exists
     assert buckets[present].block is None
+
+
+class _Canned:
+    """Answers a collector's reads from a table, as AWS would: (service, method) -> answer."""
+
+    def __init__(self, answers: dict[tuple[str, str], dict[str, object]]) -> None:
+        self.answers = answers
+
+    def call(self, service: str, method: str, **params: object) -> dict[str, object]:
+        return self.answers[(service, method)]
+
+    paginate = call
+
+
+@pytest.mark.parametrize("listed_with_the_default", [True, False], ids=["moto", "aws"])
+def test_sni_certificates_are_read_whichever_api_lists_them(
+    design: Design, listed_with_the_default: bool
+) -> None:
+    """moto 5.2.5 lists a listener's SNI certificates in DescribeListeners; AWS lists only
+    the default one there, and every one in DescribeListenerCertificates."""
+    alb_arn = "arn:aws:elasticloadbalancing:ap-northeast-1:1:loadbalancer/app/x/1"
+    default, sni = "arn:aws:acm:cert/default", "arn:aws:acm:cert/sni"
+    listed = [default, sni] if listed_with_the_default else [default]
+    certificate = {
+        "DomainName": design.edge.certificate.domain,
+        "Status": "ISSUED",
+        "NotAfter": datetime(2030, 1, 1, tzinfo=UTC),
+    }
+    ctx = _Canned(
+        {
+            ("elbv2", "describe_load_balancers"): {
+                "LoadBalancers": [
+                    {
+                        "LoadBalancerArn": alb_arn,
+                        "LoadBalancerName": design.edge.alb.name,
+                        "Scheme": "internet-facing",
+                    }
+                ]
+            },
+            ("elbv2", "describe_listeners"): {
+                "Listeners": [
+                    {
+                        "ListenerArn": "arn:listener/https",
+                        "Port": design.edge.alb.https_port,
+                        "Protocol": "HTTPS",
+                        "Certificates": [{"CertificateArn": arn} for arn in listed],
+                        "DefaultActions": [],
+                    }
+                ]
+            },
+            ("elbv2", "describe_listener_certificates"): {
+                "Certificates": [
+                    {"CertificateArn": default, "IsDefault": True},
+                    {"CertificateArn": sni, "IsDefault": False},
+                ]
+            },
+            ("acm", "describe_certificate"): {"Certificate": certificate},
+        }
+    )
+    (listener,) = edge_collectors.listener_certificates(ctx, design).listeners  # type: ignore[arg-type]
+    assert [(c.arn, c.is_default) for c in listener.certificates] == [
+        (default, True),
+        (sni, False),
+    ]
