@@ -123,7 +123,7 @@ def _second_public_alb(account: Account) -> None:
     )
 
 
-def _gateway_copy(account: Account, name: str, port: int) -> str:
+def gateway_copy(account: Account, name: str, port: int) -> str:
     """A target group like the gateway's, on another port: its health check is the
     designed one, so only where it sends traffic departs from the design."""
     tg = account.design.edge.target_group
@@ -141,7 +141,7 @@ def _gateway_copy(account: Account, name: str, port: int) -> str:
 
 
 def _rule_bypass(account: Account) -> None:
-    other = _gateway_copy(account, "admin-console", 8080)
+    other = gateway_copy(account, "admin-console", 8080)
     account.client("elbv2").create_rule(
         ListenerArn=account.ids["listener:https"],
         Priority=1,

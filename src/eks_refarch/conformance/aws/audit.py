@@ -31,9 +31,11 @@ CLOUDTRAIL_DOCS = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
 
 @dataclass(frozen=True)
 class Found:
+    """The trail to judge, or (when there is none, or several) the result to report."""
+
     trail: Trail | None
     label: Message  # how messages name it: "trail X", with how it was found
-    result: Result | None  # what to report instead when there is no trail to judge
+    result: Result | None = None
 
 
 def _find(facts: Facts, design: Design) -> Found:
@@ -41,7 +43,7 @@ def _find(facts: Facts, design: Design) -> Found:
     trails = facts[Trails]
     named = trails.get(want.name)
     if named is not None:
-        return Found(named, msg("trail {trail}", trail=named.name), None)
+        return Found(named, msg("trail {trail}", trail=named.name))
     regional = [t for t in trails.trails if t.multi_region]
     delivering = [t for t in regional if t.bucket == want.bucket]
     for pool in (delivering, regional):
@@ -56,7 +58,7 @@ def _find(facts: Facts, design: Design) -> Found:
                 if pool is delivering
                 else "",
             )
-            return Found(trail, label, None)
+            return Found(trail, label)
     if regional:
         result = errored(
             want.name,
@@ -82,9 +84,10 @@ def _find(facts: Facts, design: Design) -> Found:
 
 
 def _judge(found: Found, problems: list[Text], good: Message) -> Iterator[Result]:
-    if found.trail is None:
-        assert found.result is not None
+    if found.result is not None:
         yield found.result
+    elif found.trail is None:
+        return
     elif problems:
         yield failed(
             found.trail.arn,

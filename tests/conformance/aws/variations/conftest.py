@@ -3,7 +3,6 @@ it (tests.demo.fixtures.MotoState), is checked, and is judged against the clean 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -12,7 +11,8 @@ from eks_refarch.conformance.aws.context import AwsContext
 from eks_refarch.conformance.aws.settings import AwsOptions, Scope
 from eks_refarch.conformance.model import Source, Status
 from eks_refarch.conformance.runner import RunResult, run
-from eks_refarch.demo.provision import Account, demo_session
+from eks_refarch.demo.provision import Account, demo_session, provision
+from eks_refarch.demo.server import reset
 from eks_refarch.design import Design
 from tests.conformance.aws.variations.scenarios import Apply
 from tests.demo.fixtures import MotoState
@@ -42,15 +42,12 @@ class Baseline:
 
 
 @pytest.fixture(scope="package")
-def baseline(demo_account: Account) -> Iterator[Baseline]:
-    state = MotoState.take()
-    clean = check(demo_account)
+def baseline(moto_endpoint: str, design: Design) -> Baseline:
+    """The demo account, provisioned afresh: moto's backends are shared by every moto
+    server and mock in this process, so whatever an earlier test left is cleared first."""
+    reset(moto_endpoint)
+    account = provision(moto_endpoint, design)
+    clean = check(account)
     bad = [f for f in clean.findings if f.status not in (Status.PASS, Status.SKIP)]
     assert bad == [], "the demo account must be conforming before any variation"
-    yield Baseline(demo_account, state, clean)
-    state.restore()  # the session's demo account, as the collector tests left it
-
-
-@pytest.fixture(scope="package")
-def design_of(baseline: Baseline) -> Design:
-    return baseline.account.design
+    return Baseline(account, MotoState.take(), clean)

@@ -16,7 +16,7 @@ from typing import Any
 
 from eks_refarch.demo.drift import (
     DRIFTS,
-    _gateway_copy,
+    gateway_copy,
     undeclared_cidr,
 )
 from eks_refarch.demo.provision import Account, launch_template_data, self_signed_certificate
@@ -252,7 +252,7 @@ def _plain_http_listener_to_gateway(account: Account) -> None:
 def _split_default(account: Account, name: str, port: int, gateway: int, other: int) -> None:
     """The HTTPS listener's default action split between the gateway's target group and
     a copy of it on another port, by weight."""
-    copy = _gateway_copy(account, name, port)
+    copy = gateway_copy(account, name, port)
     account.client("elbv2").modify_listener(
         ListenerArn=account.ids["listener:https"],
         DefaultActions=[
@@ -274,7 +274,7 @@ def _weighted_canary(account: Account) -> None:
 
 
 def _authenticated_admin(account: Account) -> None:
-    admin = _gateway_copy(account, "admin-console", 8080)
+    admin = gateway_copy(account, "admin-console", 8080)
     account.client("elbv2").create_rule(
         ListenerArn=account.ids["listener:https"],
         Priority=2,
