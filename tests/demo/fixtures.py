@@ -96,16 +96,25 @@ LOCKS = (type(threading.Lock()), type(threading.RLock()))
 Saved = tuple[dict[str, Any], dict[str, dict[str, Any]]]
 
 
-def _shared_locks(services: dict[str, Saved]) -> dict[int, Any]:
-    """A deepcopy memo that keeps the backends' locks as they are: a lock cannot be copied
-    (moto 5.2.5's ECR backend holds a threading.RLock), and sharing one is harmless."""
+# Catalogs moto fills when a backend starts (EC2's 1,347 public AMIs and their snapshots)
+# and no scenario changes: their items are shared by every copy rather than copied, which
+# is most of the work a copy would do.
+CATALOGS = ("amis", "snapshots")
+
+
+def _shared(services: dict[str, Saved]) -> dict[int, Any]:
+    """A deepcopy memo that keeps some objects as they are: the backends' locks, which
+    cannot be copied (moto 5.2.5's ECR backend holds a threading.RLock) and are harmless to
+    share, and the items of the read-only catalogs."""
     memo: dict[int, Any] = {}
     for accounts, _ in services.values():
         for regions in accounts.values():
             for backend in regions.values():
-                for value in vars(backend).values():
+                for name, value in vars(backend).items():
                     if isinstance(value, LOCKS):
                         memo[id(value)] = value
+                    elif name in CATALOGS and isinstance(value, dict):
+                        memo.update((id(item), item) for item in value.values())
     return memo
 
 
@@ -130,10 +139,10 @@ class MotoState:
             backend = get_backend(name)
             registries = {k: v for k, v in vars(backend).items() if isinstance(v, dict)}
             live[name] = (dict(backend), registries)
-        return cls(copy.deepcopy(live, _shared_locks(live)))
+        return cls(copy.deepcopy(live, _shared(live)))
 
     def restore(self) -> None:
-        fresh = copy.deepcopy(self.saved, _shared_locks(self.saved))
+        fresh = copy.deepcopy(self.saved, _shared(self.saved))
         for name, (accounts, registries) in fresh.items():
             backend = get_backend(name)
             backend.clear()
