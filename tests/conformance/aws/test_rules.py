@@ -16,6 +16,7 @@ from eks_refarch.conformance.aws.facts import (
     AlbTargetGroups,
     BucketPublicAccess,
     CacheGroups,
+    Certificate,
     DbClusters,
     DbInstance,
     DnsRecords,
@@ -640,3 +641,31 @@ def test_a_look_alike_vpc_is_told_apart_by_what_it_holds(design: Design) -> None
         "VPC vpc-1 has the designed CIDR block 10.20.0.0/16 (chosen among vpc-1, vpc-twin, "
         "which all have it, because it holds ALB sakura-shop-edge)"
     )
+
+
+@pytest.mark.parametrize(
+    ("domain", "is_default", "status"),
+    [
+        ("partner.example.org", False, Status.PASS),  # serves another name: expiry only
+        ("shop.example.com", False, Status.FAIL),  # serves the designed domain
+        ("partner.example.org", True, Status.FAIL),  # the default serves clients without SNI
+    ],
+)
+def test_a_certificate_awaiting_validation_fails_only_where_it_serves_the_domain(
+    design: Design, domain: str, is_default: bool, status: Status
+) -> None:
+    def add(certs: ListenerCertificates) -> ListenerCertificates:
+        listener = certs.listeners[0]
+        pending = Certificate(
+            "arn:aws:acm:cert/2", domain, (), "PENDING_VALIDATION", None, is_default
+        )
+        return replace(
+            certs, listeners=(replace(listener, certificates=(*listener.certificates, pending)),)
+        )
+
+    results = evaluate(
+        "acm_certificate_issued_not_expiring", edit(ListenerCertificates, add)(conforming()), design
+    )
+    (judged,) = [r for r in results if r.resource == "arn:aws:acm:cert/2"]
+    assert judged.status is status
+    assert "PENDING_VALIDATION" in said(judged)

@@ -280,14 +280,25 @@ def _covers(name: str, domain: str) -> bool:
     return name == domain
 
 
-def _certificate_problems(cert: Certificate, facts: Facts, design: Design) -> list[Text]:
+def _serves(cert: Certificate, domain: str) -> bool:
+    """Whether clients asking for ``domain`` may be given this certificate: it names the
+    domain, or it is the listener's default (what a client without SNI gets)."""
+    return cert.is_default or any(_covers(name, domain) for name in cert.names)
+
+
+def _certificate_problems(
+    cert: Certificate, facts: Facts, design: Design, serves: bool = True
+) -> list[Text]:
+    """Why a certificate is not fit. One that does not serve the designed domain (an SNI
+    certificate for another name) is judged on its expiry only."""
     certs = facts[ListenerCertificates]
     window = design.edge.certificate.renew_days_before_expiry
     problems: list[Text] = []
-    if cert.status != "ISSUED":
+    if serves and cert.status != "ISSUED":
         problems.append(msg("its status is {status}", status=cert.status))
     if cert.not_after is None:
-        problems.append(msg("it has no expiry date"))
+        if serves:
+            problems.append(msg("it has no expiry date"))
     elif cert.not_after <= certs.read_at + timedelta(days=window):
         problems.append(
             msg(
@@ -317,12 +328,14 @@ def _certificate_problems(cert: Certificate, facts: Facts, design: Design) -> li
     needs=[ListenerCertificates],
 )
 def acm_certificate_issued_not_expiring(facts: Facts, design: Design) -> Iterator[Result]:
-    """Every certificate on the HTTPS listeners is ISSUED and far from expiry; one has the domain.
+    """HTTPS listener certificates are far from expiry, and an ISSUED one covers the domain.
 
     "Near" is the design's renewal window (edge.certificate.renew_days_before_expiry): a
     certificate inside it has missed its renewal and will break the names it serves when it
-    ends. SNI certificates for other names are judged on their expiry only; the designed
-    domain must be covered by a certificate of the designed HTTPS listener.
+    ends. A certificate that may serve the designed domain (it names it, or it is the
+    default) must also be ISSUED; SNI certificates for other names are judged on their
+    expiry only. The designed domain must be covered by a certificate of the designed
+    HTTPS listener.
     """
     certs = facts[ListenerCertificates]
     want = design.edge.certificate
@@ -355,7 +368,8 @@ def acm_certificate_issued_not_expiring(facts: Facts, design: Design) -> Iterato
     for listener in certs.listeners:
         for cert in listener.certificates:
             kind = msg("default") if cert.is_default else msg("SNI")
-            problems = _certificate_problems(cert, facts, design)
+            serves = _serves(cert, want.domain)
+            problems = _certificate_problems(cert, facts, design, serves)
             said = {"kind": kind, "name": cert.domain or cert.arn, "port": listener.port}
             if problems:
                 yield failed(
@@ -366,13 +380,25 @@ def acm_certificate_issued_not_expiring(facts: Facts, design: Design) -> Iterato
                         **said,
                     ),
                 )
+            elif cert.not_after is None:
+                yield passed(
+                    cert.arn,
+                    msg(
+                        "{kind} certificate for {name} on listener HTTPS:{port} is {status} "
+                        "and has no expiry date yet; it does not serve {domain}",
+                        status=cert.status,
+                        domain=want.domain,
+                        **said,
+                    ),
+                )
             else:
                 yield passed(
                     cert.arn,
                     msg(
-                        "{kind} certificate for {name} on listener HTTPS:{port} is ISSUED and "
-                        "valid until {date}, beyond {days} days",
-                        date=cert.not_after.date().isoformat() if cert.not_after else "?",
+                        "{kind} certificate for {name} on listener HTTPS:{port} is {status} "
+                        "and valid until {date}, beyond {days} days",
+                        status=cert.status,
+                        date=cert.not_after.date().isoformat(),
                         days=want.renew_days_before_expiry,
                         **said,
                     ),

@@ -612,6 +612,16 @@ def _policy(name: str) -> Apply:
     return apply
 
 
+def _requested_sni_certificate(account: Account) -> None:
+    """A certificate requested for another domain and still awaiting DNS validation."""
+    arn = account.client("acm").request_certificate(
+        DomainName="partner.example.org", ValidationMethod="DNS"
+    )["CertificateArn"]
+    account.client("elbv2").add_listener_certificates(
+        ListenerArn=account.ids["listener:https"], Certificates=[{"CertificateArn": arn}]
+    )
+
+
 def _same_cidr_vpc(account: Account) -> None:
     """Another team's copy of the network: the same CIDR block and subnets, an internet
     gateway, and an internal load balancer and a node of its own in it."""
@@ -862,6 +872,11 @@ HARMLESS = (
         "extra-sni-certificate-for-another-domain",
         lambda account: _sni(account, "partner.example.org"),
         listed=True,
+        seen=(("acm_certificate_issued_not_expiring", "SNI certificate for partner.example.org"),),
+    ),
+    Harmless(
+        "sni-certificate-for-another-domain-awaiting-validation",
+        _requested_sni_certificate,
         seen=(("acm_certificate_issued_not_expiring", "SNI certificate for partner.example.org"),),
     ),
     Harmless(
