@@ -57,15 +57,17 @@ EMPTY_IS_AN_ANSWER = {
 
 class _Everything(BaseHTTPRequestHandler):
     reply: Reply
+    claimed: int = 0  # a Content-Length larger than the body: the answer is cut short
 
     def _answer(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         data = self.reply.body.encode()
         self.send_response(self.reply.status)
         self.send_header("Content-Type", self.reply.content_type)
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(max(len(data), self.claimed)))
         self.end_headers()
         self.wfile.write(data)
+        self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_HEAD = _answer
 
@@ -73,10 +75,15 @@ class _Everything(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-@pytest.fixture(params=sorted(TRUNCATED))
+@pytest.fixture(params=[*sorted(TRUNCATED), "cut-short"])
 def broken_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A fake AWS endpoint answering every request with one broken 200 body."""
-    handler = type("Handler", (_Everything,), {"reply": TRUNCATED[request.param]})
+    """A fake AWS endpoint answering every request with one broken 200 body (or a whole
+    body that the connection ends before its announced length)."""
+    if request.param == "cut-short":
+        attributes = {"reply": Reply(200, "text/xml", "<Response><Vpcs>"), "claimed": 4096}
+    else:
+        attributes = {"reply": TRUNCATED[request.param]}
+    handler = type("Handler", (_Everything,), attributes)
     with threaded(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
         yield url
 
@@ -99,8 +106,12 @@ def test_an_endpoint_answering_200_with_broken_bodies_errors_every_check_and_exi
             "--endpoint-url", broken_endpoint, "--format", "json", "--max-attempts", "1"
         )
     assert_only_errors(run, broken_endpoint)
-    readable = [f for f in run.findings if "cannot be read" in f["message"]]
-    assert readable, "no finding names the unreadable body"
+    named = [
+        f
+        for f in run.findings
+        if "cannot be read" in f["message"] or "needs a working endpoint" in f["message"]
+    ]
+    assert named, "no finding names the broken answer"
 
 
 @pytest.fixture(scope="module")

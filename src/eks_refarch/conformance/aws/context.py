@@ -580,6 +580,16 @@ class AwsContext:
                 msg("unreachable"),
             )
         if isinstance(
+            exc, botocore.exceptions.HTTPClientError | botocore.exceptions.ConnectionError
+        ):
+            # The connection broke mid-answer (closed early, a body shorter than its
+            # Content-Length, a proxy or TLS failure): the endpoint's side, not a permission.
+            return CollectionError(
+                what,
+                msg("a working endpoint ({endpoint})", endpoint=where),
+                msg("{error}: {detail}", error=type(exc).__name__, detail=str(exc)),
+            )
+        if isinstance(
             exc,
             botocore.exceptions.NoCredentialsError | botocore.exceptions.PartialCredentialsError,
         ):
