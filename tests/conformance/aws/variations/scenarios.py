@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from eks_refarch.conformance.aws.settings import Scope
 from eks_refarch.demo.drift import (
     DRIFTS,
     gateway_copy,
@@ -31,6 +32,7 @@ class Departure:
     says: tuple[str, ...]  # what its failure message must contain: the path, by name
     apply: Apply
     listed: bool = False  # one of the departures the issue lists
+    scope: Scope = "account"  # the run's --scope
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Harmless:
     name: str
     apply: Apply
     listed: bool = False
-    scope: str = "account"  # the run's --scope
+    scope: Scope = "account"  # the run's --scope
     # (check, text) a finding must show, so that the test proves the variation was seen.
     seen: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
@@ -584,6 +586,13 @@ DEPARTURES = (
         "elbv2_internet_facing_only_designed_alb",
         ("classic load balancer legacy-web is internet-facing", "in the whole account"),
         _public_classic_elb_elsewhere,
+    ),
+    Departure(
+        "second-public-alb-in-the-design-vpc-with-scope-vpc",
+        "elbv2_internet_facing_only_designed_alb",
+        ("load balancer sakura-shop-edge-test is internet-facing", "(--scope vpc)"),
+        DRIFTS["second-public-alb"].apply,
+        scope="vpc",
     ),
     Departure(
         "ip-targets-on-the-gateway-nodeport",

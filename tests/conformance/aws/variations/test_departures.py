@@ -15,7 +15,7 @@ from tests.demo.fixtures import statuses
 def test_a_departure_fails_its_check_naming_the_path(
     baseline: Baseline, departure: Departure
 ) -> None:
-    result = baseline.vary(departure.apply)
+    result = baseline.vary(departure.apply, departure.scope)
     failures = [
         str(f.message)
         for f in result.findings
