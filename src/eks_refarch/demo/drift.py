@@ -14,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from eks_refarch.demo.provision import Account, launch_template_data, self_signed_certificate
+from eks_refarch.i18n import N_
 
 
 @dataclass(frozen=True)
 class Drift:
     name: str
-    summary: str
+    summary: str  # English, marked with N_ for the catalog; shown with tr
     check: str  # the one check id this drift must turn to fail
     apply: Callable[[Account], None]
 
@@ -247,119 +248,130 @@ DRIFTS: dict[str, Drift] = {
     for d in (
         Drift(
             "public-endpoint",
-            "The EKS API endpoint is opened to the internet (0.0.0.0/0).",
+            N_("The EKS API endpoint is opened to the internet (0.0.0.0/0)."),
             "eks_endpoint_private",
             _public_endpoint,
         ),
         Drift(
             "waf-detached",
-            "The WAF web ACL is disassociated from the ALB.",
+            N_("The WAF web ACL is disassociated from the ALB."),
             "wafv2_web_acl_associated_with_alb",
             _waf_detached,
         ),
         Drift(
             "target-group-port",
-            "The HTTPS listener is switched to a target group on another port than the "
-            "gateway's http nodePort.",
+            N_(
+                "The HTTPS listener is switched to a target group on another port than the "
+                "gateway's http nodePort."
+            ),
             "elbv2_alb_forwards_to_gateway_nodeport",
             _target_group_port,
         ),
         Drift(
             "imdsv1-allowed",
-            "A new default launch template version lets nodes use IMDSv1 (tokens optional).",
+            N_("A new default launch template version lets nodes use IMDSv1 (tokens optional)."),
             "ec2_launch_template_requires_imdsv2",
             _imdsv1_allowed,
         ),
         Drift(
             "http-not-redirecting",
-            "The HTTP listener forwards to the gateway instead of redirecting to HTTPS.",
+            N_("The HTTP listener forwards to the gateway instead of redirecting to HTTPS."),
             "elbv2_alb_http_redirects_to_https",
             _http_not_redirecting,
         ),
         Drift(
             "flow-logs-off",
-            "The VPC's flow log is deleted.",
+            N_("The VPC's flow log is deleted."),
             "vpc_flow_logs_enabled",
             _flow_logs_off,
         ),
         Drift(
             "ecr-mutable-tags",
-            "One microservice's ECR repository is switched to mutable tags.",
+            N_("One microservice's ECR repository is switched to mutable tags."),
             "ecr_repositories_tags_immutable",
             _ecr_mutable_tags,
         ),
         Drift(
             "node-ssh-open",
-            "SSH from 0.0.0.0/0 is allowed into the node security group.",
+            N_("SSH from 0.0.0.0/0 is allowed into the node security group."),
             "ec2_node_security_group_closed_to_internet",
             _node_ssh_open,
         ),
         Drift(
             "key-rotation-off",
-            "Automatic rotation of the data KMS key is turned off.",
+            N_("Automatic rotation of the data KMS key is turned off."),
             "kms_key_rotation_enabled",
             _key_rotation_off,
         ),
         Drift(
             "bucket-public",
-            "A designed bucket's public access block is removed.",
+            N_("A designed bucket's public access block is removed."),
             "s3_bucket_public_access_blocked",
             _bucket_public,
         ),
         Drift(
             "second-public-alb",
-            "A second internet-facing ALB is created next to the designed one.",
+            N_("A second internet-facing ALB is created next to the designed one."),
             "elbv2_internet_facing_only_designed_alb",
             _second_public_alb,
         ),
         Drift(
             "listener-rule-bypass",
-            "An HTTPS listener rule sends every path to another target group than the gateway's.",
+            N_(
+                "An HTTPS listener rule sends every path to another target group than the "
+                "gateway's."
+            ),
             "elbv2_alb_forwards_to_gateway_nodeport",
             _rule_bypass,
         ),
         Drift(
             "tls-policy-weaker",
-            "The HTTPS listener is switched to a security policy that allows TLS 1.0.",
+            N_("The HTTPS listener is switched to a security policy that allows TLS 1.0."),
             "elbv2_alb_https_listener_uses_designed_tls_policy",
             _tls_policy_weaker,
         ),
         Drift(
             "sni-certificate-expiring",
-            "An SNI certificate for another domain, ten days from expiry, is added to the "
-            "HTTPS listener.",
+            N_(
+                "An SNI certificate for another domain, ten days from expiry, is added to the "
+                "HTTPS listener."
+            ),
             "acm_certificate_issued_not_expiring",
             _sni_certificate_expiring,
         ),
         Drift(
             "health-check-protocol",
-            "The gateway target group's health check is switched to HTTPS.",
+            N_("The gateway target group's health check is switched to HTTPS."),
             "elbv2_target_group_health_checks_gateway_status_port",
             _health_check_protocol,
         ),
         Drift(
             "waf-count",
-            "Every managed rule group of the web ACL is overridden to Count.",
+            N_("Every managed rule group of the web ACL is overridden to Count."),
             "wafv2_web_acl_managed_rule_groups_present",
             _waf_count,
         ),
         Drift(
             "node-open-in-halves",
-            "The node security group admits 0.0.0.0/1 and 128.0.0.0/1 on the gateway's "
-            "nodePort: the whole internet, written in two halves.",
+            N_(
+                "The node security group admits 0.0.0.0/1 and 128.0.0.0/1 on the gateway's "
+                "nodePort: the whole internet, written in two halves."
+            ),
             "ec2_node_security_group_closed_to_internet",
             _node_open_in_halves,
         ),
         Drift(
             "undeclared-public-subnet",
-            "A subnet the design does not list is added to its VPC, routed to the internet "
-            "gateway, with public IPs and a node in the node security group.",
+            N_(
+                "A subnet the design does not list is added to its VPC, routed to the internet "
+                "gateway, with public IPs and a node in the node security group."
+            ),
             "vpc_undeclared_subnets_keep_nodes_and_data_off_internet",
             _undeclared_public_subnet,
         ),
         Drift(
             "trail-stopped",
-            "The CloudTrail trail stops logging.",
+            N_("The CloudTrail trail stops logging."),
             "cloudtrail_trail_multi_region_logging",
             _trail_stopped,
         ),
