@@ -127,9 +127,9 @@ resource "aws_cloudtrail" "audit" {
   name                          = var.audit.trail_name
   s3_bucket_name                = aws_s3_bucket.audit[var.audit.bucket].id
   kms_key_id                    = aws_kms_key.audit.arn
-  is_multi_region_trail         = true
+  is_multi_region_trail         = var.audit.multi_region
   include_global_service_events = true
-  enable_log_file_validation    = true
+  enable_log_file_validation    = var.audit.log_file_validation
   enable_logging                = true
 
   event_selector {

@@ -382,15 +382,19 @@ variable "registry" {
 }
 
 variable "audit" {
-  description = "The CloudTrail trail of the account: every region, management events, files validated and encrypted with a key of its own."
+  description = "The CloudTrail trail of the account (design: security.audit_trail): management events, files validated and encrypted with a key of its own."
   type = object({
-    trail_name = string
-    bucket     = string
-    kms_alias  = string
+    trail_name          = string
+    bucket              = string
+    kms_alias           = string
+    multi_region        = bool
+    log_file_validation = bool
   })
   default = {
-    trail_name = "sakura-shop-audit"
-    bucket     = "sakura-shop-cloudtrail-production"
-    kms_alias  = "alias/sakura-shop-audit"
+    trail_name          = "sakura-shop-audit"
+    bucket              = "sakura-shop-audit-logs"
+    kms_alias           = "alias/sakura-shop-audit"
+    multi_region        = true
+    log_file_validation = true
   }
 }

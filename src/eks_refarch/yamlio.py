@@ -29,6 +29,8 @@ _STANDARD_TAGS = frozenset(
 )
 
 Loc = tuple[str | int, ...]
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"
 
 try:  # the C loader is about ten times faster on large manifest directories
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -181,21 +183,51 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
-            self.loader.flatten_mapping(node)  # resolves "<<" merge keys
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode):
-                    raise self.fail(key_node, loc, "mapping keys must be plain scalars")
-                key = self.loader.construct_object(key_node, deep=True)
-                if not isinstance(key, str | int | bool | float) and key is not None:
-                    raise self.fail(key_node, loc, f"unsupported mapping key {key!r}")
-                if key in out:
-                    raise self.fail(key_node, (*loc, str(key)), f"duplicate key {key!r}")
-                child = (*loc, key if isinstance(key, str | int) else str(key))
-                self.lines[child] = key_node.start_mark.line + 1
-                out[key] = self.build(value_node, child)
-            return out
+            return self.mapping(node, loc)
         raise self.fail(node, loc, "unsupported YAML node")  # pragma: no cover
+
+    def mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
+        """A mapping, with "<<" merge keys resolved as YAML 1.1 says: the mapping's own keys
+        override merged ones, and of several merged mappings the first one listed wins.
+        A key the mapping itself states twice is still an error.
+
+        Merges are resolved here rather than by PyYAML's flatten_mapping: PyYAML 6.0.3
+        keeps the *first* pair of each key among the merged ones, and a mapping it has
+        already flattened lists its merged pairs before its own, so merging a mapping that
+        overrides a key of its own merge brings back the overridden value.
+        """
+        out: dict[Any, Any] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merges.append(value_node)
+                continue
+            key, child = self.key(key_node, loc)
+            if key in out:
+                raise self.fail(key_node, child, f"duplicate key {key!r}")
+            out[key] = self.build(value_node, child)
+        for merge in merges:
+            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+            for source in sources:
+                if not isinstance(source, MappingNode):
+                    raise self.fail(
+                        source, loc, "a merge key (<<) takes a mapping or a list of mappings"
+                    )
+                for key, value in self.mapping(source, loc).items():
+                    out.setdefault(key, value)
+        return out
+
+    def key(self, key_node: Node, loc: Loc) -> tuple[Any, Loc]:
+        if not isinstance(key_node, ScalarNode):
+            raise self.fail(key_node, loc, "mapping keys must be plain scalars")
+        if key_node.tag == _VALUE_TAG:  # YAML 1.1's "=" value key: a plain string here
+            key_node.tag = "tag:yaml.org,2002:str"
+        key = self.loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | bool | float) and key is not None:
+            raise self.fail(key_node, loc, f"unsupported mapping key {key!r}")
+        child = (*loc, key if isinstance(key, str | int) else str(key))
+        self.lines.setdefault(child, key_node.start_mark.line + 1)
+        return key, child
 
 
 def display_path(path: Path) -> str:

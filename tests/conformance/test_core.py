@@ -23,7 +23,7 @@ from eks_refarch.conformance.model import (
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.conformance.runner import run
 from eks_refarch.design import Design
-from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, UserInputError
+from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, UserInputError
 from tests.conformance.reading import english, japanese
 
 FIX = Remediation(steps="Do the thing.", terraform="aws_thing.enabled = true")
@@ -269,6 +269,9 @@ def test_a_rule_that_raises_or_returns_nothing_is_an_error_not_a_pass(design: De
     assert "ZeroDivisionError: boom" in messages["fake_widget_rule_raises"][1]
     assert messages["fake_widget_rule_is_silent"][0] is Status.ERROR
     assert "no result" in messages["fake_widget_rule_is_silent"][1]
+    # A rule that raised is refarch's own bug: the run says so with exit 4.
+    assert result.internal_errors == ("fake_widget_rule_raises",)
+    assert result.exit_code == EXIT_INTERNAL
 
 
 def test_a_collector_bug_becomes_an_error_for_its_checks_only(design: Design) -> None:
@@ -284,6 +287,25 @@ def test_a_collector_bug_becomes_an_error_for_its_checks_only(design: Design) ->
     statuses = {f.check: f.status for f in result.findings}
     assert statuses["fake_gadget_matches_widgets"] is Status.ERROR
     assert statuses["fake_widget_is_shiny"] is Status.FAIL
+    # A collector that crashed is refarch's bug, whatever else failed: exit 4, not 1.
+    assert result.internal_errors == ("fake_gadget_matches_widgets",)
+    assert result.exit_code == EXIT_INTERNAL
+
+
+def test_a_collection_error_is_the_worlds_fault_and_never_exit_4(design: Design) -> None:
+    reg = make_registry()
+
+    class Unreadable(FakeAccount):
+        def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+            if what == "gadgets":
+                raise CollectionError(
+                    "fake ListGadgets", "a well-formed answer from the endpoint", "garbage"
+                )
+            return super().read(what, names)
+
+    result = run(design, {Source.AWS: Unreadable()}, registry=reg)
+    assert result.internal_errors == ()
+    assert result.exit_code == EXIT_FAILED  # the widget check still fails on its own
 
 
 def test_facts_lookup_names_an_undeclared_need() -> None:

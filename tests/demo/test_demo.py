@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from moto.iam.access_control import IAMRequestBase
@@ -15,11 +16,11 @@ from eks_refarch.conformance.model import Source, Status
 from eks_refarch.conformance.runner import RunResult, run
 from eks_refarch.demo.cli import provision_with_drift
 from eks_refarch.demo.drift import DRIFTS
-from eks_refarch.demo.provision import provision
+from eks_refarch.demo.provision import Account, provision
 from eks_refarch.demo.server import reset, set_auth
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_OK
-from tests.demo.fixtures import empty_body_signing, fresh_context
+from tests.demo.fixtures import MotoState, empty_body_signing, fresh_context, statuses
 from tests.helpers import REPO, iam_user
 
 REGISTRY = load_builtin_checks()
@@ -29,22 +30,27 @@ AWS_CHECKS = {c.id for c in REGISTRY.checks() if c.sources == {Source.AWS}}
 EMULATOR_GAPS = {"eks_addons_installed": "does not implement eks:ListAddons"}
 
 
-def statuses(result: RunResult) -> dict[str, set[Status]]:
-    out: dict[str, set[Status]] = {}
-    for finding in result.findings:
-        out.setdefault(finding.check, set()).add(finding.status)
-    return out
-
-
-def run_demo(endpoint: str, design: Design, drift: str | None = None) -> RunResult:
-    reset(endpoint)
-    account = provision_with_drift(endpoint, design, drift)
-    return run(design, {Source.AWS: fresh_context(account)})
+@dataclass(frozen=True)
+class Provisioned:
+    account: Account
+    state: MotoState
+    result: RunResult
 
 
 @pytest.fixture(scope="module")
-def as_designed(moto_endpoint: str, design: Design) -> RunResult:
-    return run_demo(moto_endpoint, design)
+def provisioned(moto_endpoint: str, design: Design) -> Iterator[Provisioned]:
+    """The demo account as `refarch demo` builds it, checked, and its state kept: each drift
+    starts from a copy of it rather than from a second provisioning."""
+    reset(moto_endpoint)
+    account = provision_with_drift(moto_endpoint, design, None)
+    state = MotoState.take()
+    yield Provisioned(account, state, run(design, {Source.AWS: fresh_context(account)}))
+    state.restore()
+
+
+@pytest.fixture(scope="module")
+def as_designed(provisioned: Provisioned) -> RunResult:
+    return provisioned.result
 
 
 def test_every_aws_check_passes_or_skips_naming_the_emulator_gap(as_designed: RunResult) -> None:
@@ -52,7 +58,7 @@ def test_every_aws_check_passes_or_skips_naming_the_emulator_gap(as_designed: Ru
     for finding in as_designed.findings:
         if finding.check in EMULATOR_GAPS:
             assert finding.status is Status.SKIP
-            assert EMULATOR_GAPS[finding.check] in finding.message
+            assert EMULATOR_GAPS[finding.check] in str(finding.message)
         else:
             assert finding.status is Status.PASS, finding
     assert as_designed.exit_code == EXIT_OK
@@ -60,10 +66,12 @@ def test_every_aws_check_passes_or_skips_naming_the_emulator_gap(as_designed: Ru
 
 @pytest.mark.parametrize("name", sorted(DRIFTS))
 def test_a_drift_fails_its_check_and_changes_no_other(
-    name: str, moto_endpoint: str, design: Design, as_designed: RunResult
+    name: str, provisioned: Provisioned, design: Design, as_designed: RunResult
 ) -> None:
     drift = DRIFTS[name]
-    after = statuses(run_demo(moto_endpoint, design, name))
+    provisioned.state.restore()
+    drift.apply(provisioned.account)
+    after = statuses(run(design, {Source.AWS: fresh_context(provisioned.account)}))
     before = statuses(as_designed)
     assert Status.FAIL in after[drift.check]
     changed = {c for c in AWS_CHECKS if after.get(c) != before.get(c)}

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-import botocore.session
+import botocore.loaders
+import botocore.model
 
 from tests.helpers import threaded
 
@@ -99,7 +100,12 @@ Route = tuple[str, re.Pattern[str], frozenset[str], str]
 def _routes(service: str) -> tuple[str, tuple[Route, ...]]:
     """A REST service's protocol and its (method, path pattern, query keys, operation)
     routes from botocore's model, the most specific first."""
-    model = botocore.session.get_session().get_service_model(service)
+    # A loader of its own: botocore's S3 client customisation strips "/{Bucket}" from the
+    # request URIs of the model it loaded (handlers.remove_bucket_from_url_paths_from_model),
+    # and a loader shared with clients (tests.proof.conftest shares one) hands that edited
+    # model out again, so GetPublicAccessBlock would look like ListObjects.
+    raw = botocore.loaders.create_loader().load_service_model(service, "service-2")
+    model = botocore.model.ServiceModel(raw, service_name=service)
     routes: list[tuple[int, Route]] = []
     for name in model.operation_names:
         http_spec = model.operation_model(name).http

@@ -185,8 +185,14 @@ def test_the_scan_catches_a_leaking_variant(
     """A translation that quotes the secret key, and a debug line that logs it, are found."""
     translate = aws_context.AwsContext._translate
 
-    def leaky(self: aws_context.AwsContext, service: str, method: str, exc: Exception) -> Exception:
-        error = translate(self, service, method, exc)
+    def leaky(
+        self: aws_context.AwsContext,
+        service: str,
+        method: str,
+        exc: Exception,
+        endpoint: str | None = None,
+    ) -> Exception:
+        error = translate(self, service, method, exc, endpoint)
         secret = self._session_factory(self.options).get_credentials().secret_key
         logging.getLogger("eks_refarch.leak").debug("signed with %s", secret)
         return CollectionError(service, "x", f"{error} (signed with {secret})")

@@ -106,6 +106,7 @@ def test_the_account_as_designed_is_conformant_but_for_the_named_emulator_gap(
     assert {f"kms-key/{k.alias}" for k in design.security.kms_keys} <= elements
     assert {f"s3-bucket/{b.name}" for b in design.data.buckets} <= elements
     assert {f"secret/{s.name}" for s in design.data.secrets} <= elements
+    assert f"cloudtrail-trail/{design.security.audit_trail.name}" in elements
     assert {f"nat-gateway/{az}" for az in design.network.availability_zones} <= elements
     for key in ("alb", "target-group", "web-acl", "dns-record", "certificate", "eks-cluster"):
         assert any(e.startswith(f"{key}/") for e in elements), key

@@ -20,10 +20,12 @@ from eks_refarch.conformance.registry import REGISTRY, Registry
 MODULES = (
     # AWS: what the account holds, then the rules that judge it.
     "eks_refarch.conformance.aws.collectors",
+    "eks_refarch.conformance.aws.edge_collectors",
     "eks_refarch.conformance.aws.network",
     "eks_refarch.conformance.aws.edge",
     "eks_refarch.conformance.aws.eks",
     "eks_refarch.conformance.aws.data",
+    "eks_refarch.conformance.aws.audit",
     "eks_refarch.conformance.aws.crosslayer",
     # The cluster: live objects or manifests on disk, read as the same facts.
     "eks_refarch.conformance.cluster.collectors",

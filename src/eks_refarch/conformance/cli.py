@@ -21,7 +21,7 @@ from rich.console import Console
 
 from eks_refarch import extras
 from eks_refarch.conformance.aws.context import AwsContext, CallStats
-from eks_refarch.conformance.aws.settings import AwsOptions
+from eks_refarch.conformance.aws.settings import REGION_NAME, ROLE_ARN, AwsOptions
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster.sources import build_cluster
 from eks_refarch.conformance.model import Source
@@ -63,20 +63,45 @@ class SourceSpec:
 
 # AwsOptions fields that have defaults there; an absent option (the pytest adapter has
 # none of these) keeps that default.
-AWS_TUNING = ("retry_mode", "max_attempts", "connect_timeout", "read_timeout")
+AWS_TUNING = ("retry_mode", "max_attempts", "connect_timeout", "read_timeout", "scope")
 
 
 def build_aws(params: Mapping[str, Any], design: Design) -> AwsContext:
     """The AWS context: --region (else the design's region), the boto3 credential chain."""
+    given = params.get("region")
+    region = design.product.region if given is None else given  # "" is a typo, not absence
+    role_arn = params.get("role_arn")
+    problems = []
+    if not REGION_NAME.fullmatch(region):
+        problems.append(
+            Problem(
+                None,
+                None,
+                ("--region",),
+                f"{region!r} is not an AWS region name (such as {design.product.region})",
+            )
+        )
+    if role_arn is not None and not ROLE_ARN.fullmatch(role_arn):
+        problems.append(
+            Problem(
+                None,
+                None,
+                ("--role-arn",),
+                f"{role_arn!r} is not an IAM role ARN "
+                "(arn:aws:iam::<12-digit account id>:role/<name>)",
+            )
+        )
     profile = params.get("profile")
     if profile and profile not in boto3.Session().available_profiles:
-        raise UserInputError([Problem(None, None, ("--profile",), f"no AWS profile {profile!r}")])
+        problems.append(Problem(None, None, ("--profile",), f"no AWS profile {profile!r}"))
+    if problems:
+        raise UserInputError(problems)
     tuning = {name: params[name] for name in AWS_TUNING if params.get(name) is not None}
     return AwsContext(
         AwsOptions(
-            region=params.get("region") or design.product.region,
+            region=region,
             profile=profile,
-            role_arn=params.get("role_arn"),
+            role_arn=role_arn,
             endpoint_url=params.get("endpoint_url"),
             **tuning,
         )

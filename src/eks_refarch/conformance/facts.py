@@ -31,7 +31,7 @@ class CollectionError(MessageError):
     as the text a server or a library answered.
     """
 
-    def __init__(self, what: str, missing: Text, reason: Text) -> None:
+    def __init__(self, what: Text, missing: Text, reason: Text) -> None:
         self.what = what
         self.missing = missing
         self.reason = reason

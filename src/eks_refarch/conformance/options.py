@@ -16,7 +16,7 @@ from typing import Any, Protocol, get_args
 
 import click
 
-from eks_refarch.conformance.aws.settings import AwsOptions, RetryMode
+from eks_refarch.conformance.aws.settings import AwsOptions, RetryMode, Scope
 from eks_refarch.conformance.report import RENDERERS
 from eks_refarch.design.loader import DEFAULT_DESIGN
 from eks_refarch.i18n import LANGUAGES, N_, default_language
@@ -126,7 +126,7 @@ AWS = (
     Option(
         "connect_timeout",
         ("--connect-timeout",),
-        N_("Seconds to wait for a connection to an AWS endpoint."),
+        N_("Seconds to wait for a connection to an AWS endpoint or the Kubernetes API server."),
         type=click.FloatRange(min=0.1),
         default=AwsOptions.connect_timeout,
         show_default=True,
@@ -134,7 +134,7 @@ AWS = (
     Option(
         "read_timeout",
         ("--read-timeout",),
-        N_("Seconds to wait for an AWS endpoint to answer."),
+        N_("Seconds to wait for an AWS endpoint or the Kubernetes API server to answer."),
         type=click.FloatRange(min=0.1),
         default=AwsOptions.read_timeout,
         show_default=True,
@@ -148,6 +148,17 @@ AWS = (
         ),
         type=_path(file_okay=False),
         metavar="DIR",
+    ),
+    Option(
+        "scope",
+        ("--scope",),
+        N_(
+            "How far account-wide checks (such as 'no other internet-facing load balancer') "
+            "look: the whole account in the region, or only the design's VPC."
+        ),
+        type=click.Choice(get_args(Scope)),
+        default=AwsOptions.scope,
+        show_default=True,
     ),
 )
 CLUSTER = (

@@ -2,6 +2,13 @@
 
 The imperative shell of the conformance suite. Collectors do the I/O and may fail;
 their failures become `error` findings for exactly the checks that needed them.
+
+Who is at fault decides the exit code. A ``CollectionError`` is the world's: a missing
+permission, an endpoint that did not answer, or answered a 5xx, a body that does not
+parse, an answer without a field the collector needs. It makes a check `error` (exit 2
+unless something failed). Any other exception from a collector or a rule is refarch's
+own bug: the check is `error` as well, so no other check is hidden, but the run exits 4
+so that a script does not read "could not verify" where it should read "report a bug".
 """
 
 from __future__ import annotations
@@ -16,13 +23,20 @@ from eks_refarch.conformance.facts import CollectionError, Facts, NotApplicable,
 from eks_refarch.conformance.model import CheckSpec, Finding, Result, Source, Status
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
-from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_OK, Problem, UserInputError
+from eks_refarch.errors import (
+    EXIT_ERRORED,
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    Problem,
+    UserInputError,
+)
 from eks_refarch.i18n import joined, msg
 
 SOURCE_OPTIONS = {
-    Source.AWS: "AWS credentials (the default)",
-    Source.CLUSTER: "--kubeconfig or --manifests",
-    Source.NODES: "--hosts (or --kubeconfig, through the API server)",
+    Source.AWS: msg("AWS credentials (the default)"),
+    Source.CLUSTER: msg("--kubeconfig or --manifests"),
+    Source.NODES: msg("--hosts (or --kubeconfig, through the API server)"),
 }
 
 
@@ -44,6 +58,8 @@ class RunResult:
     seconds: float
     # The facts the run collected, by fact type: what the as-built picture is drawn from.
     facts: Mapping[type[Any], Any] = field(default_factory=dict)
+    # Checks that could not be judged because of a bug in refarch (not the endpoint's fault).
+    internal_errors: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, int]:
         counts = {status.value: 0 for status in Status}
@@ -53,6 +69,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
+        if self.internal_errors:
+            return EXIT_INTERNAL
         statuses = {f.status for f in self.findings}
         if Status.FAIL in statuses:
             return EXIT_FAILED
@@ -80,9 +98,15 @@ def select(
         if not missing:
             runnable.append(spec)
         elif only:
-            needs = " and ".join(SOURCE_OPTIONS[s] for s in missing)
+            needs = joined(SOURCE_OPTIONS[s] for s in missing)
             skips.append(
-                Finding(spec.id, Status.SKIP, "-", f"not run: needs {needs}", spec.severity)
+                Finding(
+                    spec.id,
+                    Status.SKIP,
+                    "-",
+                    msg("not run: needs {sources}", sources=needs),
+                    spec.severity,
+                )
             )
     return runnable, skips
 
@@ -102,7 +126,9 @@ def run(
     gathered: dict[type[Any], Any] = {}
     failures: dict[type[Any], CollectionError] = {}
     inapplicable: dict[type[Any], NotApplicable] = {}
+    bugs: set[type[Any]] = set()  # fact types whose collector raised something unexpected
     collections: list[CollectionRecord] = []
+    internal: list[str] = []
 
     def gather(kind: type[Any]) -> None:
         if kind in gathered or kind in failures or kind in inapplicable:
@@ -121,8 +147,15 @@ def run(
             inapplicable[kind] = exc
         except Exception as exc:  # a collector bug must not hide every other check
             failures[kind] = CollectionError(
-                kind.__name__, "a fix in refarch", f"internal error {type(exc).__name__}: {exc}"
+                kind.__name__,
+                msg("a fix in refarch"),
+                msg(
+                    "internal error {error}: {detail}",
+                    error=type(exc).__name__,
+                    detail=str(exc),
+                ),
             )
+            bugs.add(kind)
             error = str(failures[kind])
         elapsed = time.perf_counter() - t0
         collections.append(CollectionRecord(kind.__name__, spec.source, elapsed, error))
@@ -132,7 +165,10 @@ def run(
             gather(kind)
         if on_progress:
             on_progress(f"checking {spec.id}")
-        findings.extend(_evaluate(spec, gathered, failures, inapplicable, design))
+        judged, rule_bug = _evaluate(spec, gathered, failures, inapplicable, design)
+        findings.extend(judged)
+        if rule_bug or bugs & set(spec.needs):
+            internal.append(spec.id)
 
     return RunResult(
         findings=tuple(findings),
@@ -140,6 +176,7 @@ def run(
         collections=tuple(collections),
         seconds=time.perf_counter() - started,
         facts=dict(gathered),
+        internal_errors=tuple(internal),
     )
 
 
@@ -149,40 +186,36 @@ def _evaluate(
     failures: Mapping[type[Any], CollectionError],
     inapplicable: Mapping[type[Any], NotApplicable],
     design: Design,
-) -> list[Finding]:
+) -> tuple[list[Finding], bool]:
+    """The check's findings, and whether refarch's own rule failed to judge."""
     errors = [failures[kind] for kind in spec.needs if kind in failures]
     if errors:
         message = could_not_verify(errors)
-        return [Finding(spec.id, Status.ERROR, errors[0].what, message, spec.severity)]
+        return [Finding(spec.id, Status.ERROR, str(errors[0].what), message, spec.severity)], False
     skips = [inapplicable[kind] for kind in spec.needs if kind in inapplicable]
     if skips:
         message = msg(
             "not applicable: {reasons}", reasons=joined((s.reason for s in skips), style="clauses")
         )
-        return [Finding(spec.id, Status.SKIP, skips[0].what, message, spec.severity)]
+        return [Finding(spec.id, Status.SKIP, skips[0].what, message, spec.severity)], False
     facts = Facts({kind: gathered[kind] for kind in spec.needs})
     try:
         results: list[Result] = list(spec.rule(facts, design))
     except Exception as exc:  # reported, never swallowed: the check shows as error
-        return [
-            Finding(
-                spec.id,
-                Status.ERROR,
-                "-",
-                f"internal error in the rule ({type(exc).__name__}: {exc}); this is a bug "
-                "in refarch, please report it",
-                spec.severity,
-            )
-        ]
+        bug = msg(
+            "internal error in the rule ({error}: {detail}); this is a bug in refarch, "
+            "please report it",
+            error=type(exc).__name__,
+            detail=str(exc),
+        )
+        return [Finding(spec.id, Status.ERROR, "-", bug, spec.severity)], True
     if not results:
-        return [
-            Finding(
-                spec.id,
-                Status.ERROR,
-                "-",
-                "the rule returned no result (a bug in refarch: every check must judge "
-                "at least one resource)",
-                spec.severity,
-            )
-        ]
-    return [Finding(spec.id, r.status, r.resource, r.message, spec.severity) for r in results]
+        empty = msg(
+            "the rule returned no result (a bug in refarch: every check must judge at least "
+            "one resource)"
+        )
+        # Reported, but not as a crash: nothing was misread, the rule only had nothing to say.
+        return [Finding(spec.id, Status.ERROR, "-", empty, spec.severity)], False
+    return [
+        Finding(spec.id, r.status, r.resource, r.message, spec.severity) for r in results
+    ], False

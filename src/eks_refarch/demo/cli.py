@@ -18,7 +18,7 @@ from eks_refarch.demo.run import demo_context, provision_with_drift
 from eks_refarch.demo.server import moto_server, require_loopback
 from eks_refarch.design import load
 from eks_refarch.design.cli import design_option
-from eks_refarch.i18n import tr
+from eks_refarch.i18n import default_language, tr
 
 drift_option = click.option(
     "--drift",
@@ -101,5 +101,9 @@ def provision_command(endpoint_url: str, design_file: Path, drift: str | None) -
 @demo.command("drifts")
 def drifts_command() -> None:
     """List the drift scenarios and the one check each must turn to fail."""
+    lang = default_language()
+    names = max(len(d.name) for d in DRIFTS.values())
+    checks = max(len(d.check) for d in DRIFTS.values())
     for drift in DRIFTS.values():
-        click.echo(f"{drift.name:<22} {drift.check:<50} {drift.summary}")
+        summary = tr(lang, drift.summary)
+        click.echo(f"{drift.name:<{names}} {drift.check:<{checks}} {summary}")

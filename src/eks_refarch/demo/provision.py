@@ -84,6 +84,7 @@ def provision(endpoint_url: str, design: Design) -> Account:
     _security_groups(account)
     _keys(account)
     _buckets(account)
+    _audit(account)
     _edge(account)
     _eks(account)
     _registry(account)
@@ -263,12 +264,34 @@ def _buckets(account: Account) -> None:
             )
 
 
-def self_signed_certificate(design: Design, now: datetime) -> tuple[bytes, bytes]:
-    """A certificate for the designed domain and names, valid CERT_VALID_DAYS from ``now``."""
+def _audit(account: Account) -> None:
+    trail = account.design.security.audit_trail
+    cloudtrail = account.client("cloudtrail")
+    arn = cloudtrail.create_trail(
+        Name=trail.name,
+        S3BucketName=trail.bucket,
+        IsMultiRegionTrail=trail.multi_region,
+        EnableLogFileValidation=trail.log_file_validation,
+        KmsKeyId=account.ids[f"key:{trail.kms_key}"],
+    )["TrailARN"]
+    account.ids["trail"] = arn
+    cloudtrail.put_event_selectors(
+        TrailName=arn,
+        EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}],
+    )
+    cloudtrail.start_logging(Name=arn)
+
+
+def self_signed_certificate(
+    design: Design, now: datetime, domain: str | None = None
+) -> tuple[bytes, bytes]:
+    """A certificate for the designed domain and names (or for ``domain`` alone), valid
+    CERT_VALID_DAYS from ``now``."""
     cert_spec = design.edge.certificate
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cert_spec.domain)])
-    names = [cert_spec.domain, *cert_spec.subject_alternative_names]
+    common = domain or cert_spec.domain
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+    names = [domain] if domain else [cert_spec.domain, *cert_spec.subject_alternative_names]
     certificate = (
         x509.CertificateBuilder()
         .subject_name(subject)

@@ -26,6 +26,7 @@ def cross_check(design: Design) -> list[Issue]:
         _unique_names,
         _owners,
         _kms_references,
+        _audit_trail,
         _edge,
         _endpoint,
         _injection,
@@ -138,6 +139,7 @@ def _kms_references(design: Design) -> Iterator[Issue]:
     refs: list[tuple[Loc, str]] = [
         (("eks", "secrets_encryption", "kms_key"), design.eks.secrets_encryption.kms_key),
         (("registry", "kms_key"), design.registry.kms_key),
+        (("security", "audit_trail", "kms_key"), design.security.audit_trail.kms_key),
     ]
     refs += [
         (("data", "databases", i, "kms_key"), d.kms_key)
@@ -153,6 +155,16 @@ def _kms_references(design: Design) -> Iterator[Issue]:
                 f"expected a KMS alias declared in security.kms_keys {sorted(aliases)}, "
                 f"found {alias!r}",
             )
+
+
+def _audit_trail(design: Design) -> Iterator[Issue]:
+    buckets = [b.name for b in design.data.buckets]
+    trail = design.security.audit_trail
+    if trail.bucket not in buckets:
+        yield (
+            ("security", "audit_trail", "bucket"),
+            f"expected a bucket declared in data.buckets {buckets}, found {trail.bucket!r}",
+        )
 
 
 def _in_zone(host: str, zone: str) -> bool:

@@ -228,9 +228,26 @@ class KmsKey(Model):
     rotation: Bool
 
 
+class AuditTrail(Model):
+    """The CloudTrail trail that records every API call in the account, in every region."""
+
+    name: Annotated[
+        Str,
+        _pattern(
+            r"[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]",
+            "a CloudTrail trail name (3-128 letters, digits, '.', '_' or '-')",
+        ),
+    ]
+    multi_region: Bool
+    log_file_validation: Bool
+    kms_key: KmsAlias
+    bucket: Str
+
+
 class Security(Model):
     owner: Name
     kms_keys: tuple[KmsKey, ...]
+    audit_trail: AuditTrail
 
 
 class Dns(Model):
@@ -246,6 +263,9 @@ class Certificate(Model):
 
 class Waf(Model):
     name: AwsName
+    # What the web ACL does with a request no rule decided on: allow, and let the managed
+    # rule groups block what they match (the usual shape), or block what no rule allows.
+    default_action: Literal["allow", "block"] = "allow"
     managed_rule_groups: tuple[Str, ...] = Field(min_length=1)
 
 
@@ -268,6 +288,7 @@ class Alb(Model):
 
 
 class HealthCheck(Model):
+    protocol: Literal["HTTP", "HTTPS"] = "HTTP"
     interval_seconds: Annotated[Int, Field(ge=5, le=300)]
     healthy_threshold: Annotated[Int, Field(ge=2, le=10)]
     unhealthy_threshold: Annotated[Int, Field(ge=2, le=10)]

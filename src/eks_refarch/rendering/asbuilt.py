@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from diagrams.aws.compute import ECR, EKS
+from diagrams.aws.management import Cloudtrail
 from diagrams.aws.network import ALB, VPC, ElasticLoadBalancing, Endpoint, PrivateSubnet, Route53
 from diagrams.aws.security import ACM, KMS, WAF, SecretsManager
 from diagrams.aws.storage import S3
@@ -70,6 +71,7 @@ LABELS: Labels = {
             "edge": "Edge",
             "eks": "EKS",
             "keys": "KMS keys",
+            "audit": "CloudTrail",
             "images": "ECR repositories",
             "buckets": "S3 buckets",
             "secrets": "Secrets Manager",
@@ -99,6 +101,7 @@ LABELS: Labels = {
             "edge": "エッジ",
             "eks": "EKS",
             "keys": "KMS キー",
+            "audit": "CloudTrail",
             "images": "ECR リポジトリ",
             "buckets": "S3 バケット",
             "secrets": "Secrets Manager",
@@ -412,7 +415,13 @@ class _Elements:
                 "alb",
                 f"alb/{edge.alb.name}",
                 (aws.Alb, aws.LoadBalancers, aws.WafAssociation),
-                (edge.alb.name, lb.arn if lb else None, *(li.arn for li in listeners)),
+                (
+                    edge.alb.name,
+                    lb.arn if lb else None,
+                    *(li.arn for li in listeners),
+                    # A finding on a listener rule is drawn on the ALB that holds it.
+                    *(r.arn for routes in (groups.routes if groups else ()) for r in routes.rules),
+                ),
                 lb is not None,
             ),
             self.element(
@@ -466,7 +475,7 @@ class _Elements:
                 (aws.Addons,),
                 (eks.cluster_name,),
                 bool(addons and set(eks.addons) <= set(addons.names or ())),
-                gap=addons.gap if addons else None,
+                gap=str(addons.gap) if addons and addons.gap is not None else None,
             ),
         ]
 
@@ -479,6 +488,13 @@ class _Elements:
                 aws.KmsKeys,
                 (k.alias for k in design.security.kms_keys),
                 lambda keys, alias: keys.by_alias(alias),
+            ),
+            *self.named(
+                "trail",
+                "cloudtrail-trail",
+                aws.Trails,
+                (design.security.audit_trail.name,),
+                lambda trails, name: trails.get(name),
             ),
             *self.named(
                 "ecr", "ecr-repository", aws.EcrRepositories, design.registry.repositories, _get
@@ -652,6 +668,15 @@ class _Overlay:
                 "keys",
                 lambda: [
                     KMS(_short(k.alias), nodeid=f"kms-{k.alias}") for k in design.security.kms_keys
+                ],
+            ),
+            (
+                "audit",
+                lambda: [
+                    Cloudtrail(
+                        _short(design.security.audit_trail.name),
+                        nodeid=f"trail-{design.security.audit_trail.name}",
+                    )
                 ],
             ),
             (

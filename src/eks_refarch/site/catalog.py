@@ -60,6 +60,7 @@ AREA = {
     "aws.edge": N_("Edge: ALB, TLS, WAF and DNS"),
     "aws.eks": N_("EKS and node launch templates"),
     "aws.data": N_("Data stores and keys"),
+    "aws.audit": N_("Audit trail (CloudTrail)"),
     "aws.crosslayer": N_("From the ALB to the nodes"),
     "cluster.gateway": N_("Ingress gateway"),
     "cluster.mesh": N_("Mesh security"),

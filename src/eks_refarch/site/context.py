@@ -17,6 +17,7 @@ from eks_refarch.rendering import VIEWS
 from eks_refarch.site import (
     alternatives,
     asbuilt,
+    benchmark,
     catalog,
     cli_docs,
     decisions,
@@ -37,6 +38,7 @@ class Inputs:
 
     design: Path
     comparison: Path
+    benchmark: Path  # this design's checks beside a generic benchmark's
     manifests: Path
     design_name: str  # as the pages name them, from the project root
     manifests_name: str
@@ -51,16 +53,19 @@ class SiteData:
     inputs: Inputs
     design: Design
     comparison: alternatives.Comparison
+    benchmark: benchmark.Comparison
     registry: Registry
     manifests: tuple[gitops.ManifestFile, ...]
 
     @classmethod
     def load(cls, inputs: Inputs) -> SiteData:
+        registry = load_builtin_checks()
         return cls(
             inputs=inputs,
             design=load(inputs.design),
             comparison=alternatives.load(inputs.comparison),
-            registry=load_builtin_checks(),
+            benchmark=benchmark.load(inputs.benchmark, registry),
+            registry=registry,
             manifests=gitops.load(inputs.manifests),
         )
 
@@ -165,6 +170,11 @@ def page_globals(data: SiteData, src_uri: str) -> dict[str, Any]:
         "adr_components": adr_components,
         "decisions_table": lambda: decisions.index_table(design, path, lang),
         "alternatives_table": lambda: alternatives.render(data.comparison, lang),
+        "benchmark": data.benchmark.benchmark,
+        "benchmark_verdicts": {
+            v: sum(e.verdict == v for e in data.benchmark.checks) for v in benchmark.VERDICTS
+        },
+        "benchmark_tables": lambda: benchmark.render(data.benchmark, lang, link),
         "check_options_table": lambda: cli_docs.options_table(lang),
         "policy_document": iam.policy_block,
         "diagram": lambda view: diagrams.figure(view, lang, asset_link),

@@ -56,6 +56,7 @@ _HREFLANG_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^
 class RefarchConfig(base.Config):  # type: ignore[no-untyped-call]
     design = c.Type(str, default="architecture.yaml")
     alternatives = c.Type(str, default="docs/data/compute-alternatives.yaml")
+    benchmark = c.Type(str, default="docs/data/generic-benchmark.yaml")
     manifests = c.Type(str, default="manifests")
     decisions_section = c.Type(str)
     # The repository's web address: the source of every link into it (see repository.py).
@@ -85,6 +86,7 @@ class RefarchPlugin(BasePlugin[RefarchConfig]):  # type: ignore[no-untyped-call]
         return Inputs(
             design=self.design_file(config),
             comparison=root / self.config.alternatives,
+            benchmark=root / self.config.benchmark,
             manifests=Path(os.environ.get(MANIFESTS_ENV) or root / self.config.manifests),
             design_name=self.config.design,
             manifests_name=self.config.manifests,

@@ -343,6 +343,9 @@ def _network_interfaces(stack: Stack, params: Mapping[str, Any]) -> dict[str, An
                 "InterfaceType": "interface",
                 "Description": "",
                 "Attachment": {"InstanceId": instance.attribute("id")},
+                "Groups": [
+                    {"GroupId": group} for group in _list(instance.get("vpc_security_group_ids"))
+                ],
                 **(
                     {"Association": {"PublicIp": "198.51.100.1"}}
                     if instance.get("associate_public_ip_address") is True
@@ -975,6 +978,11 @@ def _get_web_acl(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:
         raise _absent(
             "WAFNonexistentItemException", params["__absent__"], f"web ACL {params.get('Name')}"
         )
+    return {"WebACL": _web_acl(acl), "LockToken": "terraform"}
+
+
+def _web_acl(acl: Instance) -> dict[str, Any]:
+    """A web ACL as GetWebACL and GetWebACLForResource describe it."""
     rules = []
     for rule in acl.blocks("rule"):
         entry: dict[str, Any] = {
@@ -988,14 +996,11 @@ def _get_web_acl(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:
             entry["Action"] = _rule_action(rule.block("action"))
         rules.append(entry)
     return {
-        "WebACL": {
-            "Name": acl.get("name"),
-            "Id": acl.attribute("id"),
-            "ARN": acl.attribute("arn"),
-            "DefaultAction": _rule_action(acl.block("default_action")),
-            "Rules": rules,
-        },
-        "LockToken": "terraform",
+        "Name": acl.get("name"),
+        "Id": acl.attribute("id"),
+        "ARN": acl.attribute("arn"),
+        "DefaultAction": _rule_action(acl.block("default_action")),
+        "Rules": rules,
     }
 
 
@@ -1020,9 +1025,7 @@ def _web_acl_for_resource(stack: Stack, params: Mapping[str, Any]) -> dict[str, 
     )
     if acl is None:
         return {"WebACL": {"ARN": association.get("web_acl_arn"), "Name": None}}
-    return {
-        "WebACL": {"Name": acl.get("name"), "Id": acl.attribute("id"), "ARN": acl.attribute("arn")}
-    }
+    return {"WebACL": _web_acl(acl)}
 
 
 # Route 53.
@@ -1223,6 +1226,18 @@ def _replication_groups(stack: Stack, params: Mapping[str, Any]) -> dict[str, An
                 **({"KmsKeyId": g.get("kms_key_id")} if g.get("kms_key_id") is not None else {}),
             }
             for g in stack.all("aws_elasticache_replication_group")
+        ]
+    }
+
+
+def _cache_subnet_groups(stack: Stack, params: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "CacheSubnetGroups": [
+            {
+                "CacheSubnetGroupName": g.get("name"),
+                "Subnets": [{"SubnetIdentifier": s} for s in _list(g.get("subnet_ids"))],
+            }
+            for g in stack.all("aws_elasticache_subnet_group")
         ]
     }
 
@@ -1464,7 +1479,12 @@ ANSWERS: dict[tuple[str, str], Answer] = {
             "ec2",
             "describe_network_interfaces",
             "ec2:DescribeNetworkInterfaces",
-            ("aws_nat_gateway.subnet_id", "aws_vpc_endpoint.subnet_ids", "aws_instance.subnet_id"),
+            (
+                "aws_nat_gateway.subnet_id",
+                "aws_vpc_endpoint.subnet_ids",
+                "aws_instance.subnet_id",
+                "aws_instance.vpc_security_group_ids",
+            ),
             _network_interfaces,
         ),
         Answer(
@@ -1619,7 +1639,11 @@ ANSWERS: dict[tuple[str, str], Answer] = {
             "wafv2",
             "get_web_acl_for_resource",
             "wafv2:GetWebACLForResource",
-            ("aws_wafv2_web_acl_association.resource_arn",),
+            (
+                "aws_wafv2_web_acl_association.resource_arn",
+                "aws_wafv2_web_acl.rule",
+                "aws_wafv2_web_acl.default_action",
+            ),
             _web_acl_for_resource,
         ),
         Answer(
@@ -1690,6 +1714,13 @@ ANSWERS: dict[tuple[str, str], Answer] = {
                 "aws_elasticache_replication_group.at_rest_encryption_enabled",
             ),
             _replication_groups,
+        ),
+        Answer(
+            "elasticache",
+            "describe_cache_subnet_groups",
+            "elasticache:DescribeCacheSubnetGroups",
+            ("aws_elasticache_subnet_group.subnet_ids",),
+            _cache_subnet_groups,
         ),
         Answer(
             "s3",

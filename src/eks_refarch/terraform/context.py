@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from eks_refarch.conformance.aws.context import Answer, Origin
 from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.facts import CollectionError
 from eks_refarch.i18n import msg
@@ -39,7 +40,7 @@ class TerraformContext:
 
     def call(
         self, service: str, method: str, *, absent: tuple[str, ...] = (), **params: Any
-    ) -> dict[str, Any]:
+    ) -> Answer:
         answer = ANSWERS.get((service, method))
         if answer is None:
             raise CollectionError(
@@ -52,11 +53,13 @@ class TerraformContext:
             response = answer.handler(self.stack, {**params, "__absent__": absent})
         except Unresolved as exc:  # a dynamic block over a collection that is not static
             raise unresolved(exc.unknown) from None
-        result: dict[str, Any] = resolved(response)
-        return result
+        # Shaped as a live answer is, so that a field the module does not declare reads as
+        # an incomplete answer naming the operation, never as a KeyError.
+        what = msg("{service} {method} in --terraform mode", service=service, method=method)
+        return Answer(resolved(response), Origin(what, answer.action, self.endpoint))
 
     def paginate(
         self, service: str, method: str, *, absent: tuple[str, ...] = (), **params: Any
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """One answer holds every page: the module is read whole."""
         return self.call(service, method, absent=absent, **params)

@@ -290,6 +290,8 @@ def _variables(design: Design) -> Iterable[Item]:
         {
             k.alias: {"description": k.purpose.en, "rotation": k.rotation}
             for k in design.security.kms_keys
+            # audit.tf owns the trail's key: its policy lets CloudTrail encrypt with it.
+            if k.alias != design.security.audit_trail.kms_key
         },
     )
     yield BLANK
@@ -504,6 +506,8 @@ def _variables(design: Design) -> Iterable[Item]:
         {
             b.name: {"purpose": b.purpose.en, "block_public_access": b.block_public_access}
             for b in data.buckets
+            # audit.tf owns the trail's bucket: its policy lets CloudTrail write to it.
+            if b.name != design.security.audit_trail.bucket
         },
     )
     yield BLANK
@@ -532,15 +536,24 @@ def _variables(design: Design) -> Iterable[Item]:
         },
     )
     yield BLANK
+    trail = design.security.audit_trail
     yield _variable(
         "audit",
-        "The CloudTrail trail of the account: every region, management events, files "
-        "validated and encrypted with a key of its own.",
-        {"trail_name": "string", "bucket": "string", "kms_alias": "string"},
+        "The CloudTrail trail of the account (design: security.audit_trail): management "
+        "events, files validated and encrypted with a key of its own.",
         {
-            "trail_name": f"{product.name}-audit",
-            "bucket": f"{product.name}-cloudtrail-{product.environment}",
-            "kms_alias": f"alias/{product.name}-audit",
+            "trail_name": "string",
+            "bucket": "string",
+            "kms_alias": "string",
+            "multi_region": "bool",
+            "log_file_validation": "bool",
+        },
+        {
+            "trail_name": trail.name,
+            "bucket": trail.bucket,
+            "kms_alias": trail.kms_key,
+            "multi_region": trail.multi_region,
+            "log_file_validation": trail.log_file_validation,
         },
     )
 
@@ -1806,9 +1819,9 @@ def _audit() -> Iterable[Item]:
             name=R("var.audit.trail_name"),
             s3_bucket_name=R("aws_s3_bucket.audit[var.audit.bucket].id"),
             kms_key_id=R("aws_kms_key.audit.arn"),
-            is_multi_region_trail=True,
+            is_multi_region_trail=R("var.audit.multi_region"),
             include_global_service_events=True,
-            enable_log_file_validation=True,
+            enable_log_file_validation=R("var.audit.log_file_validation"),
             enable_logging=True,
         ),
         BLANK,

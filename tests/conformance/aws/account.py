@@ -30,6 +30,8 @@ from eks_refarch.conformance.aws.facts import (
     EksCluster,
     FlowLog,
     FlowLogs,
+    HostedZone,
+    HttpsListener,
     IngressRule,
     KmsKey,
     KmsKeys,
@@ -37,6 +39,8 @@ from eks_refarch.conformance.aws.facts import (
     Listener,
     ListenerAction,
     ListenerCertificates,
+    ListenerRoutes,
+    ListenerRule,
     LoadBalancer,
     LoadBalancers,
     NatGateway,
@@ -45,6 +49,7 @@ from eks_refarch.conformance.aws.facts import (
     NodeGroup,
     NodeGroups,
     OidcProviders,
+    Redirect,
     Route,
     RouteTable,
     Routing,
@@ -54,18 +59,31 @@ from eks_refarch.conformance.aws.facts import (
     SecurityGroups,
     Subnet,
     TargetGroup,
+    Trail,
+    Trails,
     Volume,
     Vpc,
     VpcEndpoint,
     VpcEndpoints,
     Vpcs,
     WafAssociation,
+    WafRule,
     WebAcl,
     WebAcls,
 )
 
 ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333"
 ALB_ARN = f"{ARN}:loadbalancer/app/sakura-shop-edge/1"
+HTTPS_ARN = f"{ARN}:listener/https"
+HTTP_ARN = f"{ARN}:listener/http"
+AUDIT_KEY = "33333333-3333-3333-3333-333333333333"
+ACL_ARN = "arn:aws:wafv2:acl/1"
+MANAGED_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesSQLiRuleSet",
+)
 TG_ARN = f"{ARN}:targetgroup/sakura-shop-istio-gateway/1"
 ALB_DNS = "sakura-shop-edge-1.ap-northeast-1.elb.amazonaws.com"
 EKS_KEY = "11111111-1111-1111-1111-111111111111"
@@ -112,6 +130,38 @@ TARGET_GROUP = TargetGroup(
 )
 
 
+FORWARD = ListenerAction("forward", forwards=((TG_ARN, 1),))
+REDIRECT = ListenerAction(
+    "redirect",
+    redirect=Redirect("HTTPS", "443", "#{host}", "/#{path}", "#{query}", "HTTP_301"),
+)
+HTTPS = Listener(
+    HTTPS_ARN,
+    443,
+    "HTTPS",
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    ("arn:aws:acm:cert/1",),
+    (FORWARD,),
+)
+HTTP = Listener(HTTP_ARN, 80, "HTTP", None, (), (REDIRECT,))
+WEB_ACL = WebAcl(
+    "sakura-shop-edge",
+    ACL_ARN,
+    "allow",
+    tuple(
+        WafRule(group, priority, f"AWS/{group}", override="none")
+        for priority, group in enumerate(MANAGED_GROUPS)
+    ),
+)
+
+
+def routes(listener: Listener, *rules: ListenerRule) -> ListenerRoutes:
+    """A listener's rules in evaluation order, its default action last."""
+    return ListenerRoutes(
+        listener, (*rules, ListenerRule(listener.arn, "default", (), listener.default_actions))
+    )
+
+
 def _tcp(port: int, **source: Any) -> IngressRule:
     return IngressRule("tcp", port, port, source.get("cidrs", ()), source.get("groups", ()))
 
@@ -130,7 +180,10 @@ def conforming() -> dict[type[Any], Any]:
     )
     return {
         Vpcs: Vpcs(
-            vpcs=(Vpc("vpc-1", ("10.20.0.0/16",)), Vpc("vpc-other", ("172.31.0.0/16",))),
+            vpcs=(
+                Vpc("vpc-1", ("10.20.0.0/16",), holds=("ALB sakura-shop-edge",)),
+                Vpc("vpc-other", ("172.31.0.0/16",)),
+            ),
             subnets=tuple(
                 Subnet(i, "vpc-1", cidr, az, tier == "public") for i, tier, az, cidr in SUBNETS
             ),
@@ -251,60 +304,46 @@ def conforming() -> dict[type[Any], Any]:
                 "access_logs.s3.bucket": "sakura-shop-alb-access-logs",
                 "access_logs.s3.prefix": "edge",
             },
-            listeners=(
-                Listener(
-                    f"{ARN}:listener/https",
-                    443,
-                    "HTTPS",
-                    "ELBSecurityPolicy-TLS13-1-2-2021-06",
-                    ("arn:aws:acm:cert/1",),
-                    (ListenerAction("forward", (TG_ARN,)),),
-                ),
-                Listener(
-                    f"{ARN}:listener/http",
-                    80,
-                    "HTTP",
-                    None,
-                    (),
-                    (ListenerAction("redirect", (), "HTTPS", "443", "HTTP_301"),),
-                ),
-            ),
+            listeners=(HTTPS, HTTP),
         ),
         AlbTargetGroups: AlbTargetGroups(
-            ALB_ARN, f"{ARN}:listener/https", (TARGET_GROUP,), TARGET_GROUP
+            ALB_ARN,
+            HTTPS_ARN,
+            (TARGET_GROUP,),
+            TARGET_GROUP,
+            routes=(routes(HTTPS), routes(HTTP)),
+            groups={TG_ARN: TARGET_GROUP},
         ),
         ListenerCertificates: ListenerCertificates(
             READ_AT,
             (
-                Certificate(
-                    "arn:aws:acm:cert/1",
-                    "shop.example.com",
-                    ("shop.example.com", "*.shop.example.com"),
-                    "ISSUED",
-                    datetime(2027, 6, 1, tzinfo=UTC),
+                HttpsListener(
+                    HTTPS_ARN,
+                    443,
+                    (
+                        Certificate(
+                            "arn:aws:acm:cert/1",
+                            "shop.example.com",
+                            ("shop.example.com", "*.shop.example.com"),
+                            "ISSUED",
+                            datetime(2027, 6, 1, tzinfo=UTC),
+                        ),
+                    ),
                 ),
             ),
         ),
-        WafAssociation: WafAssociation(ALB_ARN, "sakura-shop-edge", "arn:aws:wafv2:acl/1"),
-        WebAcls: WebAcls(
-            ("sakura-shop-edge",),
-            WebAcl(
-                "sakura-shop-edge",
-                "arn:aws:wafv2:acl/1",
-                (
-                    "AWS/AWSManagedRulesCommonRuleSet",
-                    "AWS/AWSManagedRulesKnownBadInputsRuleSet",
-                    "AWS/AWSManagedRulesAmazonIpReputationList",
-                    "AWS/AWSManagedRulesSQLiRuleSet",
-                ),
-            ),
-        ),
+        WafAssociation: WafAssociation(ALB_ARN, "sakura-shop-edge", ACL_ARN, WEB_ACL),
+        WebAcls: WebAcls(("sakura-shop-edge",), WEB_ACL),
         DnsRecords: DnsRecords(
             "shop.example.com",
-            "/hostedzone/Z1",
             (
-                AliasRecord("shop.example.com", "NS", None),
-                AliasRecord("shop.example.com", "A", f"dualstack.{ALB_DNS}"),
+                HostedZone(
+                    "/hostedzone/Z1",
+                    (
+                        AliasRecord("shop.example.com", "NS", None),
+                        AliasRecord("shop.example.com", "A", f"dualstack.{ALB_DNS}"),
+                    ),
+                ),
             ),
         ),
         EksCluster: EksCluster(
@@ -339,6 +378,7 @@ def conforming() -> dict[type[Any], Any]:
             aliases={
                 "alias/sakura-shop-eks-secrets": EKS_KEY,
                 "alias/sakura-shop-data": DATA_KEY,
+                "alias/sakura-shop-audit": AUDIT_KEY,
                 "alias/aws/secretsmanager": "aws-sm",
             },
             keys=(
@@ -346,6 +386,9 @@ def conforming() -> dict[type[Any], Any]:
                     "alias/sakura-shop-eks-secrets", EKS_KEY, f"{KMS}/{EKS_KEY}", "CUSTOMER", True
                 ),
                 KmsKey("alias/sakura-shop-data", DATA_KEY, f"{KMS}/{DATA_KEY}", "CUSTOMER", True),
+                KmsKey(
+                    "alias/sakura-shop-audit", AUDIT_KEY, f"{KMS}/{AUDIT_KEY}", "CUSTOMER", True
+                ),
             ),
         ),
         EcrRepositories: EcrRepositories(
@@ -395,7 +438,11 @@ def conforming() -> dict[type[Any], Any]:
                         True,
                     ),
                 )
-                for b in ("sakura-shop-alb-access-logs", "sakura-shop-assets")
+                for b in (
+                    "sakura-shop-alb-access-logs",
+                    "sakura-shop-assets",
+                    "sakura-shop-audit-logs",
+                )
             )
         ),
         Secrets: Secrets(
@@ -409,6 +456,22 @@ def conforming() -> dict[type[Any], Any]:
                     "sakura-shop/orders/db-credentials",
                     "arn:aws:secretsmanager:s2",
                     f"{KMS}/{DATA_KEY}",
+                ),
+            )
+        ),
+        Trails: Trails(
+            (
+                Trail(
+                    name="sakura-shop-audit",
+                    arn="arn:aws:cloudtrail:ap-northeast-1:111122223333:trail/sakura-shop-audit",
+                    home_region="ap-northeast-1",
+                    multi_region=True,
+                    organization=False,
+                    log_file_validation=True,
+                    kms_key_id=f"{KMS}/{AUDIT_KEY}",
+                    bucket="sakura-shop-audit-logs",
+                    logging=True,
+                    management_events="All",
                 ),
             )
         ),

@@ -16,18 +16,25 @@ from eks_refarch.conformance.aws.context import AwsContext
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
 from eks_refarch.demo.server import reset
+from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.helpers import REPO, pytest_checks, run_with_dummy_aws, serving
 
 BIN = Path(sys.executable).parent
 # The checks an AWS-only run evaluates; cross-layer checks also need the cluster.
 AWS_CHECKS = {c.id for c in load_builtin_checks().checks() if c.sources == {Source.AWS}}
-# Per-resource APIs without a batch form: one call per designed key or bucket.
-PER_RESOURCE = {
-    ("kms", "DescribeKey"),
-    ("kms", "GetKeyRotationStatus"),
-    ("s3", "GetPublicAccessBlock"),
-}
+
+
+def per_resource(design: Design) -> dict[tuple[str, str], int]:
+    """APIs without a batch form, called more than once: one call per designed key or
+    bucket, and per listener of the ALB (the HTTPS one and the HTTP redirect)."""
+    keys, buckets = len(design.security.kms_keys), len(design.data.buckets)
+    return {
+        ("kms", "DescribeKey"): keys,
+        ("kms", "GetKeyRotationStatus"): keys,
+        ("s3", "GetPublicAccessBlock"): buckets,
+        ("elbv2", "DescribeRules"): 2,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +57,7 @@ def provisioned(server: str) -> str:
     return server
 
 
-def test_check_reports_json_and_every_list_is_called_once(provisioned: str) -> None:
+def test_check_reports_json_and_every_list_is_called_once(provisioned: str, design: Design) -> None:
     proc = refarch("check", "--endpoint-url", provisioned, "--format", "json", "--stats")
     assert proc.returncode == EXIT_OK, proc.stderr
     report = json.loads(proc.stdout)
@@ -63,8 +70,8 @@ def test_check_reports_json_and_every_list_is_called_once(provisioned: str) -> N
     rows = [line.split("│")[1:6] for line in proc.stderr.splitlines() if line.count("│") == 6]
     calls = {(r[0].strip(), r[1].strip()): int(r[2]) for r in rows if r[2].strip().isdigit()}
     assert ("elbv2", "DescribeLoadBalancers") in calls
-    per_resource = {op: n for op, n in calls.items() if n != 1 and op[0] != "total"}
-    assert per_resource == dict.fromkeys(PER_RESOURCE, 2)
+    repeated = {op: n for op, n in calls.items() if n != 1 and op[0] != "total"}
+    assert repeated == per_resource(design)
     assert "wall time" in proc.stderr
 
 
@@ -124,6 +131,7 @@ def test_a_drift_exits_1_and_names_the_failing_check(server: str) -> None:
         ("check", "--only", "no_such_check_id"),
         ("check", "--profile", "no-such-profile"),
         ("check", "--format", "yaml"),
+        ("check", "--scope", "organization"),
     ],
 )
 def test_usage_errors_exit_3_before_any_aws_call(
@@ -135,6 +143,61 @@ def test_usage_errors_exit_3_before_any_aws_call(
     monkeypatch.setattr(AwsContext, "_client", _no_client)
     assert cli.run(list(args)) == EXIT_USAGE
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--region", "tokyo", "'tokyo' is not an AWS region name (such as ap-northeast-1)"),
+        ("--region", "ap-northeast-1 ", "is not an AWS region name"),
+        ("--region", "AP-NORTHEAST-1", "is not an AWS region name"),
+        ("--region", "ap_northeast_1", "is not an AWS region name"),
+        ("--region", "", "is not an AWS region name"),
+        ("--role-arn", "reader", "'reader' is not an IAM role ARN"),
+        ("--role-arn", "arn:aws:iam::12345:role/reader", "is not an IAM role ARN"),
+        ("--role-arn", "arn:aws:iam::123456789012:user/reader", "is not an IAM role ARN"),
+        ("--role-arn", "arn:aws:sts::123456789012:role/reader", "is not an IAM role ARN"),
+        ("--role-arn", "arn:aws:iam::123456789012:role/", "is not an IAM role ARN"),
+    ],
+)
+def test_a_bad_region_or_role_arn_is_a_usage_error_naming_it_before_any_call(
+    option: str,
+    value: str,
+    says: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(AwsContext, "_client", _no_client)
+    assert cli.run(["check", option, value]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"{option}: " in err
+    assert says in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--region", "us-east-1"),
+        ("--region", "us-gov-west-1"),
+        ("--region", "cn-north-1"),
+        ("--region", "eusc-de-east-1"),
+        ("--role-arn", "arn:aws:iam::123456789012:role/reader"),
+        ("--role-arn", "arn:aws:iam::123456789012:role/audit/refarch-reader"),
+        ("--role-arn", "arn:aws-us-gov:iam::123456789012:role/reader"),
+        ("--role-arn", "arn:aws-cn:iam::123456789012:role/reader@corp.example"),
+    ],
+)
+def test_well_formed_regions_and_role_arns_pass_validation(args: tuple[str, ...]) -> None:
+    from eks_refarch.conformance.cli import build_aws
+    from eks_refarch.design import load
+
+    design = load(REPO / "architecture.yaml")
+    params = dict(zip(("region", "role_arn"), (None, None), strict=True))
+    params[args[0].removeprefix("--").replace("-", "_")] = args[1]
+    context = build_aws(params, design)  # no call is made: building is lazy
+    assert context.options.region == (params["region"] or design.product.region)
 
 
 def _no_client(self: AwsContext, service: str) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from eks_refarch.conformance.aws import collectors
+from eks_refarch.conformance.aws import collectors, edge_collectors
 from eks_refarch.conformance.aws.context import AwsContext
 from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.builtin import load_builtin_checks
@@ -36,7 +37,12 @@ def test_a_collector_lists_each_thing_once(
 ) -> None:
     ctx = fresh_context(demo_account)
     spec.func(ctx, design)
-    per_resource = {"DescribeKey", "GetKeyRotationStatus", "GetPublicAccessBlock"}
+    per_resource = {
+        "DescribeKey",
+        "GetKeyRotationStatus",
+        "GetPublicAccessBlock",
+        "DescribeRules",  # one call per listener
+    }
     repeated = {op: s.calls for (_, op), s in ctx.stats.operations.items() if s.calls > 1}
     assert set(repeated) <= per_resource, repeated
 
@@ -85,13 +91,13 @@ def test_edge_collectors_see_the_alb_and_what_it_forwards_to(
 ) -> None:
     edge = design.edge
     ctx = fresh_context(demo_account)
-    alb = collectors.alb(ctx, design)
+    alb = edge_collectors.alb(ctx, design)
     assert alb.load_balancer is not None
     assert alb.attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
     https = alb.listener(edge.alb.https_port)
     assert https is not None
     assert (https.protocol, https.ssl_policy) == ("HTTPS", edge.alb.ssl_policy)
-    groups = collectors.alb_target_groups(ctx, design)
+    groups = edge_collectors.alb_target_groups(ctx, design)
     (forwarded,) = groups.forwarded
     assert (forwarded.port, forwarded.target_type, forwarded.effective_health_check_port) == (
         edge.target_group.port,
@@ -101,17 +107,17 @@ def test_edge_collectors_see_the_alb_and_what_it_forwards_to(
     assert forwarded.health_check_path == edge.target_group.health_check_path
     assert forwarded.attached_asgs
     assert groups.named == forwarded
-    (cert,) = collectors.listener_certificates(ctx, design).certificates
+    (cert,) = edge_collectors.listener_certificates(ctx, design).certificates
     assert (cert.domain, cert.status) == (edge.certificate.domain, "ISSUED")
-    assert collectors.waf_association(ctx, design).web_acl_name == edge.waf.name
-    acl = collectors.web_acls(ctx, design).designed
+    assert edge_collectors.waf_association(ctx, design).web_acl_name == edge.waf.name
+    acl = edge_collectors.web_acls(ctx, design).designed
     assert acl is not None
     assert set(acl.managed_rule_groups) == {f"AWS/{g}" for g in edge.waf.managed_rule_groups}
-    dns = collectors.dns_records(ctx, design)
+    dns = edge_collectors.dns_records(ctx, design)
     assert [r.alias_target for r in dns.records if r.type == "A"] == [
         alb.load_balancer.dns_name.rstrip(".")
     ]
-    public = list(collectors.load_balancers(ctx, design).load_balancers)
+    public = list(edge_collectors.load_balancers(ctx, design).load_balancers)
     assert [lb.name for lb in public] == [edge.alb.name]
 
 
@@ -140,7 +146,7 @@ def test_eks_collectors_see_cluster_node_group_and_template(
     addons = collectors.addons(ctx, design)
     assert addons.names is None
     assert addons.gap is not None
-    assert "does not implement eks:ListAddons" in addons.gap
+    assert "does not implement eks:ListAddons" in str(addons.gap)
     issuer = (cluster.oidc_issuer or "").removeprefix("https://")
     assert issuer in collectors.oidc_providers(ctx, design).urls
 
@@ -198,20 +204,84 @@ def empty_account(monkeypatch: pytest.MonkeyPatch, design: Design) -> Iterator[A
 def test_collectors_report_missing_resources_as_facts(
     empty_account: AwsContext, design: Design
 ) -> None:
-    absent, present = (b.name for b in design.data.buckets)
+    absent, present = (b.name for b in design.data.buckets[:2])
     boto3.client("s3", region_name=design.product.region).create_bucket(
         Bucket=present,
         CreateBucketConfiguration={"LocationConstraint": design.product.region},
     )
     assert collectors.eks_cluster(empty_account, design).cluster is None
     assert collectors.node_groups(empty_account, design).groups == ()
-    assert collectors.alb(empty_account, design).load_balancer is None
-    assert collectors.alb_target_groups(empty_account, design).forwarded == ()
-    assert collectors.waf_association(empty_account, design).alb_arn is None
-    assert collectors.web_acls(empty_account, design).designed is None
-    assert collectors.dns_records(empty_account, design).zone_id is None
-    assert collectors.listener_certificates(empty_account, design).certificates == ()
+    assert edge_collectors.alb(empty_account, design).load_balancer is None
+    assert edge_collectors.alb_target_groups(empty_account, design).forwarded == ()
+    assert edge_collectors.waf_association(empty_account, design).alb_arn is None
+    assert edge_collectors.web_acls(empty_account, design).designed is None
+    assert edge_collectors.dns_records(empty_account, design).zone_id is None
+    assert edge_collectors.listener_certificates(empty_account, design).certificates == ()
     buckets = {b.name: b for b in collectors.bucket_public_access(empty_account, design).buckets}
     assert not buckets[absent].exists
     assert buckets[present].exists
     assert buckets[present].block is None
+
+
+class _Canned:
+    """Answers a collector's reads from a table, as AWS would: (service, method) -> answer."""
+
+    def __init__(self, answers: dict[tuple[str, str], dict[str, object]]) -> None:
+        self.answers = answers
+
+    def call(self, service: str, method: str, **params: object) -> dict[str, object]:
+        return self.answers[(service, method)]
+
+    paginate = call
+
+
+@pytest.mark.parametrize("listed_with_the_default", [True, False], ids=["moto", "aws"])
+def test_sni_certificates_are_read_whichever_api_lists_them(
+    design: Design, listed_with_the_default: bool
+) -> None:
+    """moto 5.2.5 lists a listener's SNI certificates in DescribeListeners; AWS lists only
+    the default one there, and every one in DescribeListenerCertificates."""
+    alb_arn = "arn:aws:elasticloadbalancing:ap-northeast-1:1:loadbalancer/app/x/1"
+    default, sni = "arn:aws:acm:cert/default", "arn:aws:acm:cert/sni"
+    listed = [default, sni] if listed_with_the_default else [default]
+    certificate = {
+        "DomainName": design.edge.certificate.domain,
+        "Status": "ISSUED",
+        "NotAfter": datetime(2030, 1, 1, tzinfo=UTC),
+    }
+    ctx = _Canned(
+        {
+            ("elbv2", "describe_load_balancers"): {
+                "LoadBalancers": [
+                    {
+                        "LoadBalancerArn": alb_arn,
+                        "LoadBalancerName": design.edge.alb.name,
+                        "Scheme": "internet-facing",
+                    }
+                ]
+            },
+            ("elbv2", "describe_listeners"): {
+                "Listeners": [
+                    {
+                        "ListenerArn": "arn:listener/https",
+                        "Port": design.edge.alb.https_port,
+                        "Protocol": "HTTPS",
+                        "Certificates": [{"CertificateArn": arn} for arn in listed],
+                        "DefaultActions": [],
+                    }
+                ]
+            },
+            ("elbv2", "describe_listener_certificates"): {
+                "Certificates": [
+                    {"CertificateArn": default, "IsDefault": True},
+                    {"CertificateArn": sni, "IsDefault": False},
+                ]
+            },
+            ("acm", "describe_certificate"): {"Certificate": certificate},
+        }
+    )
+    (listener,) = edge_collectors.listener_certificates(ctx, design).listeners  # type: ignore[arg-type]
+    assert [(c.arn, c.is_default) for c in listener.certificates] == [
+        (default, True),
+        (sni, False),
+    ]

@@ -131,7 +131,8 @@ def test_access_denied_is_a_collection_error_naming_the_action(
             with pytest.raises(CollectionError) as denied:
                 ctx.paginate("ec2", "describe_vpcs")
             assert denied.value.missing == "ec2:DescribeVpcs"
-            assert "AccessDenied" in denied.value.reason or "not authorized" in denied.value.reason
+            reason = str(denied.value.reason)
+            assert "AccessDenied" in reason or "not authorized" in reason
         assert ctx.stats.of("ec2", "DescribeVpcs").calls == 1  # the denial was cached
 
 
@@ -139,8 +140,8 @@ def test_an_unreachable_endpoint_is_named(aws: None) -> None:
     ctx = context(endpoint_url="http://127.0.0.1:9", max_attempts=1, connect_timeout=0.5)
     with pytest.raises(CollectionError) as unreachable:
         ctx.call("kms", "list_keys")
-    assert "http://127.0.0.1:9" in unreachable.value.missing
-    assert "unreachable" in unreachable.value.reason
+    assert "http://127.0.0.1:9" in str(unreachable.value.missing)
+    assert "unreachable" in str(unreachable.value.reason)
 
 
 class _Answer(BaseHTTPRequestHandler):
@@ -183,7 +184,7 @@ def test_throttling_is_retried_then_reported_with_the_attempts(
     with pytest.raises(CollectionError) as throttled:
         ctx.call("kms", "list_keys")
     assert throttled.value.missing == "kms:ListKeys"
-    assert throttled.value.reason == "throttled after 2 attempts"
+    assert str(throttled.value.reason) == "throttled after 2 attempts"
     stats = ctx.stats.of("kms", "ListKeys")
     assert (stats.calls, stats.retries) == (1, 1)
 
@@ -211,3 +212,69 @@ def test_a_role_arn_is_assumed_before_reading(aws: None) -> None:
     ctx = context(role_arn=role["Role"]["Arn"])
     identity = ctx.call("sts", "get_caller_identity")
     assert ":assumed-role/reader/refarch-check" in identity["Arn"]
+
+
+def test_a_field_the_collector_needs_and_the_answer_lacks_names_the_operation(
+    aws: None,
+) -> None:
+    ctx = context()
+    answer = ctx.paginate("ec2", "describe_vpcs")
+    (first, *_) = answer["Vpcs"]
+    assert first["VpcId"].startswith("vpc-")
+    assert "Missing" not in first
+    assert first.get("Missing", "default") == "default"
+    with pytest.raises(CollectionError) as lacking:
+        first["Missing"]
+    assert str(lacking.value.reason) == (
+        "ec2:DescribeVpcs answered without the field Vpcs[0].Missing"
+    )
+    assert "a complete answer from https://ec2.ap-northeast-1.amazonaws.com" in str(
+        lacking.value.missing
+    )
+    with pytest.raises(CollectionError, match=r"without the field Vpcs\[9\]"):
+        answer["Vpcs"][9]
+    assert [v["VpcId"] for v in answer["Vpcs"]] == [first["VpcId"], *(v["VpcId"] for v in _)]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "detail"),
+    [
+        ("application/x-amz-json-1.1", '{"Keys": [{"KeyId": "1234', "is not a JSON document"),
+        ("text/html", "<!DOCTYPE html><html><body>proxy says hi</body></html>", "not a JSON"),
+    ],
+)
+def test_a_success_status_with_a_broken_body_is_the_endpoints_fault(
+    aws: None, content_type: str, body: str, detail: str
+) -> None:
+    class Broken(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            payload = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            """Quiet."""
+
+    with (
+        threaded(ThreadingHTTPServer(("127.0.0.1", 0), Broken)) as url,
+        pytest.raises(CollectionError) as broken,
+    ):
+        context(endpoint_url=url, max_attempts=1).call("kms", "list_keys")
+    assert str(broken.value.missing) == f"a well-formed answer from {url}"
+    assert "kms:ListKeys was answered with a body that cannot be read" in str(broken.value.reason)
+    assert detail in str(broken.value.reason)
+
+
+def test_a_server_error_page_blames_the_endpoint_not_a_permission(
+    aws: None, answering: tuple[str, type[_Answer]]
+) -> None:
+    url, handler = answering
+    handler.status, handler.body = 503, {"message": "Service Unavailable"}
+    with pytest.raises(CollectionError) as failed_endpoint:
+        context(endpoint_url=url, max_attempts=1).call("kms", "list_keys")
+    assert str(failed_endpoint.value.missing) == f"a working endpoint ({url})"
+    assert "kms:ListKeys failed at the endpoint (HTTP 503" in str(failed_endpoint.value.reason)

@@ -16,6 +16,7 @@ from eks_refarch.conformance.aws.facts import (
     AlbTargetGroups,
     BucketPublicAccess,
     CacheGroups,
+    Certificate,
     DbClusters,
     DbInstance,
     DnsRecords,
@@ -33,9 +34,12 @@ from eks_refarch.conformance.aws.facts import (
     NodeGroups,
     OidcProviders,
     Route,
+    RouteTable,
     Routing,
     Secrets,
     SecurityGroups,
+    Subnet,
+    Trails,
     Volume,
     VpcEndpoints,
     Vpcs,
@@ -46,7 +50,7 @@ from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Result, Source, Status
 from eks_refarch.design import Design
-from tests.conformance.aws.account import ALB_DNS, conforming
+from tests.conformance.aws.account import ALB_DNS, REDIRECT, conforming
 
 REGISTRY = load_builtin_checks()
 AWS_CHECKS = [c.id for c in REGISTRY.checks() if c.sources == {Source.AWS}]
@@ -56,6 +60,11 @@ Facts_ = dict[type[Any], Any]
 def evaluate(check_id: str, facts: Facts_, design: Design) -> list[Result]:
     spec = REGISTRY.get(check_id)
     return list(spec.rule(Facts({k: facts[k] for k in spec.needs}), design))
+
+
+def said(result: Result) -> str:
+    """A result's message as an English reader sees it."""
+    return str(result.message)
 
 
 def failing_checks(facts: Facts_, design: Design) -> set[str]:
@@ -117,9 +126,13 @@ def _listener(port: int, **fields: Any) -> Callable[[Facts_], Facts_]:
 
 
 def _forwarded(**fields: Any) -> Callable[[Facts_], Facts_]:
-    return edit(
-        AlbTargetGroups, lambda g: replace(g, forwarded=(replace(g.forwarded[0], **fields),))
-    )
+    """The forwarded target group changed, as AWS would report it everywhere."""
+
+    def how(g: AlbTargetGroups) -> AlbTargetGroups:
+        tg = replace(g.forwarded[0], **fields)
+        return replace(g, forwarded=(tg,), named=tg, groups={tg.arn: tg})
+
+    return edit(AlbTargetGroups, how)
 
 
 def _node_ingress(*rules: IngressRule) -> Callable[[Facts_], Facts_]:
@@ -142,6 +155,44 @@ def _first(kind: type[Any], attr: str, **fields: Any) -> Callable[[Facts_], Fact
         return replace(fact, **{attr: (replace(items[0], **fields), *items[1:])})
 
     return edit(kind, how)
+
+
+def _certificate(**fields: Any) -> Callable[[Facts_], Facts_]:
+    def how(certs: ListenerCertificates) -> ListenerCertificates:
+        listener = certs.listeners[0]
+        changed = replace(listener.certificates[0], **fields)
+        return replace(certs, listeners=(replace(listener, certificates=(changed,)),))
+
+    return edit(ListenerCertificates, how)
+
+
+def _trail(**fields: Any) -> Callable[[Facts_], Facts_]:
+    return _first(Trails, "trails", **fields)
+
+
+def _undeclared_public_subnet_with_a_node(facts: Facts_) -> Facts_:
+    """A subnet the design does not list, routed to the internet gateway, with public IPs
+    and a node in the node security group: the issue's own example."""
+    vpcs = facts[Vpcs]
+    extra = Subnet("subnet-extra", "vpc-1", "10.20.200.0/24", "ap-northeast-1a", True)
+    routing = facts[Routing]
+    table = RouteTable(
+        "rtb-extra",
+        "vpc-1",
+        False,
+        ("subnet-extra",),
+        (Route("10.20.0.0/16", "local"), Route("0.0.0.0/0", "igw-1")),
+    )
+    interfaces = facts[NetworkInterfaces]
+    node = NetworkInterface(
+        "eni-9", "subnet-extra", "interface", "", "i-9", "203.0.113.9", ("sg-nodes",)
+    )
+    return {
+        **facts,
+        Vpcs: replace(vpcs, subnets=(*vpcs.subnets, extra)),
+        Routing: replace(routing, route_tables=(*routing.route_tables, table)),
+        NetworkInterfaces: replace(interfaces, interfaces=(*interfaces.interfaces, node)),
+    }
 
 
 ALB_SG_30443 = IngressRule("tcp", 30443, 30443, (), ("sg-alb",))
@@ -188,7 +239,7 @@ DRIFTS: dict[str, tuple[Callable[[Facts_], Facts_], str]] = {
                 ),
             ),
         ),
-        "routes 0.0.0.0/0 to internet gateway igw-1",
+        "routes 0.0.0.0/0 to igw-1, to the internet; the design routes it through a NAT",
     ),
     "vpc_nat_gateways_one_per_az": (
         _first(Routing, "nat_gateways", state="deleted"),
@@ -217,15 +268,14 @@ DRIFTS: dict[str, tuple[Callable[[Facts_], Facts_], str]] = {
     ),
     "elbv2_alb_https_listener_uses_designed_tls_policy": (
         _listener(443, ssl_policy="ELBSecurityPolicy-2016-08"),
-        "HTTPS with policy ELBSecurityPolicy-2016-08; the design has HTTPS with "
-        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "uses ELBSecurityPolicy-2016-08, which allows TLSv1, TLSv1.1, AES128-GCM-SHA256",
     ),
     "acm_certificate_issued_not_expiring": (
-        _first(ListenerCertificates, "certificates", not_after=datetime(2026, 12, 10, tzinfo=UTC)),
+        _certificate(not_after=datetime(2026, 12, 10, tzinfo=UTC)),
         "it expires 2026-12-10, within 30 days",
     ),
     "elbv2_alb_http_redirects_to_https": (
-        _listener(80, default_actions=(ListenerAction("forward", ("tg",)),)),
+        _listener(80, default_actions=(ListenerAction("forward", forwards=(("tg", 1),)),)),
         "does forward; the design redirects to HTTPS:443 with HTTP_301",
     ),
     "elbv2_alb_drop_invalid_header_fields_enabled": (
@@ -241,18 +291,13 @@ DRIFTS: dict[str, tuple[Callable[[Facts_], Facts_], str]] = {
         "prefix = other; the design logs to s3://sakura-shop-alb-access-logs/edge",
     ),
     "wafv2_web_acl_associated_with_alb": (
-        change(WafAssociation, web_acl_name=None, web_acl_arn=None),
+        change(WafAssociation, web_acl_name=None, web_acl_arn=None, web_acl=None),
         "is associated with no web ACL; the design associates sakura-shop-edge",
     ),
     "wafv2_web_acl_managed_rule_groups_present": (
         edit(
             WebAcls,
-            lambda w: replace(
-                w,
-                designed=replace(
-                    w.designed, managed_rule_groups=w.designed.managed_rule_groups[:3]
-                ),
-            ),
+            lambda w: replace(w, designed=replace(w.designed, rules=w.designed.rules[:3])),
         ),
         "lacks the managed rule group AWS/AWSManagedRulesSQLiRuleSet",
     ),
@@ -260,7 +305,13 @@ DRIFTS: dict[str, tuple[Callable[[Facts_], Facts_], str]] = {
         edit(
             DnsRecords,
             lambda d: replace(
-                d, records=(replace(d.records[1], alias_target="other.elb.amazonaws.com"),)
+                d,
+                zones=(
+                    replace(
+                        d.zones[0],
+                        records=(replace(d.records[1], alias_target="other.elb.amazonaws.com"),),
+                    ),
+                ),
             ),
         ),
         "shop.example.com points at A -> other.elb.amazonaws.com, not at ALB "
@@ -283,11 +334,13 @@ DRIFTS: dict[str, tuple[Callable[[Facts_], Facts_], str]] = {
     ),
     "elbv2_alb_forwards_to_gateway_nodeport": (
         _forwarded(port=30081),
-        "takes instance targets on HTTP:30081; the design has instance targets on HTTP:30080",
+        "listener HTTPS:443, default action forwards to target group sakura-shop-istio-gateway "
+        "(instance targets on HTTP:30081), not the gateway's target group (instance targets "
+        "on HTTP:30080",
     ),
     "elbv2_target_group_health_checks_gateway_status_port": (
         _forwarded(health_check_port="traffic-port"),
-        "checks port 30080 path /healthz/ready; the design checks port 30021",
+        "checks HTTP port 30080 path /healthz/ready; the design checks HTTP port 30021",
     ),
     "autoscaling_node_group_attached_to_target_group": (
         edit(AlbTargetGroups, lambda g: replace(g, named=replace(g.named, attached_asgs=()))),
@@ -357,7 +410,7 @@ DRIFTS: dict[str, tuple[Callable[[Facts_], Facts_], str]] = {
     ),
     "rds_cluster_encrypted_with_designed_key": (
         _first(DbClusters, "clusters", storage_encrypted=False),
-        "Aurora cluster catalog-db is encrypted not; the design encrypts it",
+        "Aurora cluster catalog-db is not encrypted; the design encrypts it",
     ),
     "rds_cluster_not_publicly_accessible": (
         _first(DbClusters, "clusters", instances=(DbInstance("catalog-db-1", True),)),
@@ -384,6 +437,29 @@ DRIFTS: dict[str, tuple[Callable[[Facts_], Facts_], str]] = {
         "provider-api-key is encrypted with the AWS managed key; the design uses "
         "alias/sakura-shop-data",
     ),
+    "vpc_undeclared_subnets_keep_nodes_and_data_off_internet": (
+        _undeclared_public_subnet_with_a_node,
+        "undeclared subnet subnet-extra (10.20.200.0/24, ap-northeast-1a) routes 0.0.0.0/0 to "
+        "igw-1, assigns public IPv4 addresses on launch, and holds nodes: i-9 (sg-nodes): a "
+        "route from the internet to them around the ALB",
+    ),
+    "cloudtrail_trail_multi_region_logging": (
+        _trail(logging=False),
+        "trail sakura-shop-audit: it is not logging",
+    ),
+    "cloudtrail_log_file_validation_enabled": (
+        _trail(log_file_validation=False),
+        "trail sakura-shop-audit: log file validation is off",
+    ),
+    "cloudtrail_trail_encrypted_with_designed_key": (
+        _trail(kms_key_id=None),
+        "its log files are encrypted with SSE-S3, not a KMS key; the design uses "
+        "alias/sakura-shop-audit",
+    ),
+    "cloudtrail_trail_delivers_to_designed_bucket": (
+        _trail(bucket="someone-elses-bucket"),
+        "it delivers to someone-elses-bucket; the design delivers to sakura-shop-audit-logs",
+    ),
 }
 
 
@@ -402,6 +478,7 @@ CONSEQUENCES = {
         "elbv2_alb_internet_facing_in_public_subnets",
         "eks_node_groups_in_designed_subnets",
         "rds_cluster_in_private_data_subnets",
+        "vpc_undeclared_subnets_keep_nodes_and_data_off_internet",
     },
     "vpc_subnets_match_design": {"vpc_private_subnets_route_through_nat"},
 }
@@ -426,7 +503,7 @@ def test_check_fails_on_its_drift_and_only_its_consequences_fail(
     facts = drift(conforming())
     failures = [r for r in evaluate(check_id, facts, design) if r.status is Status.FAIL]
     assert failures, f"{check_id} did not fail"
-    assert any(expected in str(r.message) for r in failures), [str(r.message) for r in failures]
+    assert any(expected in said(r) for r in failures), [said(r) for r in failures]
     assert failing_checks(facts, design) == {check_id} | CONSEQUENCES.get(check_id, set())
 
 
@@ -436,7 +513,7 @@ def test_addons_skip_naming_the_gap_when_the_endpoint_cannot_list_them(design: D
     )
     (result,) = evaluate("eks_addons_installed", facts, design)
     assert result.status is Status.SKIP
-    assert "does not implement eks:ListAddons" in result.message
+    assert "does not implement eks:ListAddons" in said(result)
 
 
 def test_endpoint_public_to_designed_cidrs_passes_and_wider_fails(
@@ -456,10 +533,10 @@ def test_endpoint_public_to_designed_cidrs_passes_and_wider_fails(
     ]
     (fail,) = evaluate("eks_endpoint_private", wider(conforming()), allowed)
     assert fail.status is Status.FAIL
-    assert "open to 0.0.0.0/0, beyond the designed 198.51.100.0/24" in fail.message
+    assert "open to 0.0.0.0/0, beyond the designed 198.51.100.0/24" in said(fail)
     (skip,) = evaluate("eks_endpoint_private", unknown(conforming()), allowed)
     assert skip.status is Status.SKIP
-    assert "publicAccessCidrs" in skip.message
+    assert "publicAccessCidrs" in said(skip)
 
 
 def test_node_security_group_checks_skip_when_no_group_can_be_known(design: Design) -> None:
@@ -471,7 +548,7 @@ def test_node_security_group_checks_skip_when_no_group_can_be_known(design: Desi
     ):
         (result,) = evaluate(check_id, facts, design)
         assert result.status is Status.SKIP
-        assert "clusterSecurityGroupId" in result.message
+        assert "clusterSecurityGroupId" in said(result)
 
 
 def test_node_security_group_falls_back_to_the_cluster_group(design: Design) -> None:
@@ -491,15 +568,104 @@ def test_a_missing_alb_fails_its_checks_rather_than_passing(design: Design) -> N
     ):
         (result,) = evaluate(check_id, facts, design)
         assert result.status is Status.FAIL
-        assert "no load balancer is named sakura-shop-edge" in result.message
+        assert "no load balancer is named sakura-shop-edge" in said(result)
+
+
+def test_look_alike_albs_are_named_as_candidates_and_never_failed(design: Design) -> None:
+    facts = change(Alb, load_balancer=None, candidates=("edge-a", "edge-b"))(conforming())
+    for check_id in (
+        "elbv2_alb_drop_invalid_header_fields_enabled",
+        "elbv2_alb_internet_facing_in_public_subnets",
+        "elbv2_alb_forwards_to_gateway_nodeport",
+    ):
+        (result,) = evaluate(check_id, facts, design)
+        assert result.status is Status.ERROR
+        assert "several could be it: edge-a, edge-b" in said(result)
 
 
 @pytest.mark.parametrize("port", ["#{port}", "8443"])
 def test_a_redirect_to_any_port_but_the_designed_https_port_fails(
     design: Design, port: str
 ) -> None:
-    redirect = ListenerAction("redirect", (), "HTTPS", port, "HTTP_301")
+    redirect = replace(REDIRECT, redirect=replace(REDIRECT.redirect, port=port))  # type: ignore[arg-type]
     facts = _listener(80, default_actions=(redirect,))(conforming())
     (result,) = evaluate("elbv2_alb_http_redirects_to_https", facts, design)
     assert result.status is Status.FAIL
-    assert f"redirect to HTTPS:{port} (HTTP_301)" in result.message
+    assert f"redirect to HTTPS:{port} (HTTP_301)" in said(result)
+
+
+def test_two_look_alike_vpcs_without_evidence_are_errors_never_failures(design: Design) -> None:
+    """Two VPCs with the designed CIDR block and nothing designed in either to tell them
+    apart: every check that needs the design's VPC says it cannot tell, naming both; no
+    check fails because of it."""
+
+    def look_alike(vpcs: Vpcs) -> Vpcs:
+        twin = replace(vpcs.vpcs[0], id="vpc-twin", holds=())
+        return replace(vpcs, vpcs=(replace(vpcs.vpcs[0], holds=()), twin, *vpcs.vpcs[1:]))
+
+    facts = edit(Vpcs, look_alike)(conforming())
+    assert failing_checks(facts, design) == set()
+    undecided = {
+        check_id
+        for check_id in AWS_CHECKS
+        if any(r.status is Status.ERROR for r in evaluate(check_id, facts, design))
+    }
+    assert undecided == {
+        "vpc_cidr_matches_design",
+        "vpc_subnets_match_design",
+        "vpc_public_subnets_hold_only_edge",
+        "vpc_private_subnets_no_public_ip",
+        "vpc_private_subnets_route_through_nat",
+        "vpc_nat_gateways_one_per_az",
+        "vpc_endpoints_present",
+        "vpc_flow_logs_enabled",
+        "vpc_undeclared_subnets_keep_nodes_and_data_off_internet",
+        "elbv2_alb_internet_facing_in_public_subnets",
+        "eks_node_groups_in_designed_subnets",
+        "rds_cluster_in_private_data_subnets",
+    }
+    (said_,) = evaluate("vpc_cidr_matches_design", facts, design)
+    assert "2 VPCs have the designed CIDR block 10.20.0.0/16: vpc-1 (holds neither" in said(said_)
+    assert "vpc-twin (holds neither the designed ALB nor the cluster)" in said(said_)
+
+
+def test_a_look_alike_vpc_is_told_apart_by_what_it_holds(design: Design) -> None:
+    def twin(vpcs: Vpcs) -> Vpcs:
+        return replace(vpcs, vpcs=(*vpcs.vpcs, replace(vpcs.vpcs[0], id="vpc-twin", holds=())))
+
+    facts = edit(Vpcs, twin)(conforming())
+    assert failing_checks(facts, design) == set()
+    (result,) = evaluate("vpc_cidr_matches_design", facts, design)
+    assert result.status is Status.PASS
+    assert said(result) == (
+        "VPC vpc-1 has the designed CIDR block 10.20.0.0/16 (chosen among vpc-1, vpc-twin, "
+        "which all have it, because it holds ALB sakura-shop-edge)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("domain", "is_default", "status"),
+    [
+        ("partner.example.org", False, Status.PASS),  # serves another name: expiry only
+        ("shop.example.com", False, Status.FAIL),  # serves the designed domain
+        ("partner.example.org", True, Status.FAIL),  # the default serves clients without SNI
+    ],
+)
+def test_a_certificate_awaiting_validation_fails_only_where_it_serves_the_domain(
+    design: Design, domain: str, is_default: bool, status: Status
+) -> None:
+    def add(certs: ListenerCertificates) -> ListenerCertificates:
+        listener = certs.listeners[0]
+        pending = Certificate(
+            "arn:aws:acm:cert/2", domain, (), "PENDING_VALIDATION", None, is_default
+        )
+        return replace(
+            certs, listeners=(replace(listener, certificates=(*listener.certificates, pending)),)
+        )
+
+    results = evaluate(
+        "acm_certificate_issued_not_expiring", edit(ListenerCertificates, add)(conforming()), design
+    )
+    (judged,) = [r for r in results if r.resource == "arn:aws:acm:cert/2"]
+    assert judged.status is status
+    assert "PENDING_VALIDATION" in said(judged)

@@ -3,29 +3,32 @@
 Each collector declares every IAM action it calls; a test runs each one alone against
 the demo account and compares the recorded calls with the declaration, so the IAM
 policy derived from these declarations is exact. Reads shared between collectors (the
-load balancers, the listeners) are served once from the context's cache.
+load balancers, the listeners) are served once from the context's cache. The edge's
+collectors are in edge_collectors.py.
+
+A field read as ``answer["Field"]`` is one AWS always returns and the verdict needs: an
+endpoint that leaves it out makes the collector fail naming the operation and the field
+(see context.Answer), so the checks that need it say "could not verify". A field read
+as ``answer.get("Field")`` is one AWS itself may leave out.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from eks_refarch.conformance.aws.edge_collectors import find_alb
 from eks_refarch.conformance.aws.facts import (
+    PUBLIC_ACCESS_BLOCK_FLAGS,
     Addons,
-    Alb,
-    AlbTargetGroups,
-    AliasRecord,
     BucketAccess,
     BucketPublicAccess,
     CacheGroup,
     CacheGroups,
-    Certificate,
     Cluster,
     DbCluster,
     DbClusters,
     DbInstance,
-    DnsRecords,
     EcrRepositories,
     EcrRepository,
     EksCluster,
@@ -35,17 +38,13 @@ from eks_refarch.conformance.aws.facts import (
     KmsKey,
     KmsKeys,
     LaunchTemplate,
-    Listener,
-    ListenerAction,
-    ListenerCertificates,
-    LoadBalancer,
-    LoadBalancers,
     NatGateway,
     NetworkInterface,
     NetworkInterfaces,
     NodeGroup,
     NodeGroups,
     OidcProviders,
+    RemoteAccess,
     Route,
     RouteTable,
     Routing,
@@ -54,15 +53,13 @@ from eks_refarch.conformance.aws.facts import (
     SecurityGroup,
     SecurityGroups,
     Subnet,
-    TargetGroup,
+    Trail,
+    Trails,
     Volume,
     Vpc,
     VpcEndpoint,
     VpcEndpoints,
     Vpcs,
-    WafAssociation,
-    WebAcl,
-    WebAcls,
 )
 from eks_refarch.conformance.aws.outcomes import Absent, EndpointGap
 from eks_refarch.conformance.model import Source
@@ -70,18 +67,44 @@ from eks_refarch.conformance.registry import collector
 from eks_refarch.design import Design
 
 if TYPE_CHECKING:  # the context imports boto3; loading the registry must not
-    from eks_refarch.conformance.aws.context import AwsContext
+    from eks_refarch.conformance.aws.context import Answer, AwsContext
 
 AWS = Source.AWS
 NOT_FOUND = ("ResourceNotFoundException",)
 
+
 # Network.
 
 
-@collector(source=AWS, actions=("ec2:DescribeVpcs", "ec2:DescribeSubnets"))
+@collector(
+    source=AWS,
+    actions=(
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "eks:DescribeCluster",
+    ),
+)
 def vpcs(ctx: AwsContext, design: Design) -> Vpcs:
     raw_vpcs = ctx.paginate("ec2", "describe_vpcs")["Vpcs"]
     raw_subnets = ctx.paginate("ec2", "describe_subnets")["Subnets"]
+    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in raw_subnets}
+    # The evidence that tells look-alike VPCs apart (two with the designed CIDR block):
+    # which one holds the designed ALB, and which one the designed cluster. Both reads are
+    # made by other collectors too, and answered from the cache.
+    holds: dict[str, list[str]] = {}
+    alb, _, _ = find_alb(ctx.paginate("elbv2", "describe_load_balancers")["LoadBalancers"], design)
+    if alb is not None and alb.vpc_id:
+        holds.setdefault(alb.vpc_id, []).append(f"ALB {alb.name}")
+    cluster = _cluster(ctx, design)
+    if cluster is not None:
+        config = cluster.get("resourcesVpcConfig") or {}
+        # AWS reports the cluster's vpcId; moto 5.2.5 only its subnets.
+        cluster_vpcs = {config.get("vpcId")} | {
+            subnet_vpc.get(s) for s in config.get("subnetIds", [])
+        }
+        for vpc_id in sorted(v for v in cluster_vpcs if v):
+            holds.setdefault(vpc_id, []).append(f"EKS cluster {design.eks.cluster_name}")
     return Vpcs(
         vpcs=tuple(
             Vpc(
@@ -92,9 +115,16 @@ def vpcs(ctx: AwsContext, design: Design) -> Vpcs:
                         a["CidrBlock"]
                         for a in v.get("CidrBlockAssociationSet", [])
                         if a["CidrBlock"] != v["CidrBlock"]
-                        and a.get("CidrBlockState", {}).get("State") == "associated"
+                        and (a.get("CidrBlockState") or {}).get("State") == "associated"
                     ),
                 ),
+                ipv6_cidrs=tuple(
+                    a["Ipv6CidrBlock"]
+                    for a in v.get("Ipv6CidrBlockAssociationSet", [])
+                    if a.get("Ipv6CidrBlock")
+                    and (a.get("Ipv6CidrBlockState") or {}).get("State") == "associated"
+                ),
+                holds=tuple(holds.get(v["VpcId"], ())),
             )
             for v in raw_vpcs
         ),
@@ -109,6 +139,17 @@ def vpcs(ctx: AwsContext, design: Design) -> Vpcs:
             for s in raw_subnets
         ),
     )
+
+
+def _cluster(ctx: AwsContext, design: Design) -> Mapping[str, Any] | None:
+    """The designed EKS cluster as DescribeCluster answers, or None when there is none."""
+    try:
+        cluster: Mapping[str, Any] = ctx.call(
+            "eks", "describe_cluster", absent=NOT_FOUND, name=design.eks.cluster_name
+        )["cluster"]
+    except Absent:
+        return None
+    return cluster
 
 
 @collector(
@@ -154,7 +195,7 @@ def routing(ctx: AwsContext, design: Design) -> Routing:
     )
 
 
-def _route(raw: dict[str, Any]) -> Route:
+def _route(raw: Mapping[str, Any]) -> Route:
     destination = (
         raw.get("DestinationCidrBlock")
         or raw.get("DestinationIpv6CidrBlock")
@@ -218,8 +259,9 @@ def network_interfaces(ctx: AwsContext, design: Design) -> NetworkInterfaces:
                 subnet_id=n["SubnetId"],
                 type=n.get("InterfaceType", "interface"),
                 description=n.get("Description", ""),
-                instance_id=n.get("Attachment", {}).get("InstanceId"),
-                public_ip=n.get("Association", {}).get("PublicIp"),
+                instance_id=(n.get("Attachment") or {}).get("InstanceId"),
+                public_ip=(n.get("Association") or {}).get("PublicIp"),
+                groups=tuple(g["GroupId"] for g in n.get("Groups", [])),
             )
             for n in raw
         )
@@ -242,302 +284,15 @@ def security_groups(ctx: AwsContext, design: Design) -> SecurityGroups:
     )
 
 
-def _ingress(raw: dict[str, Any]) -> IngressRule:
+def _ingress(raw: Mapping[str, Any]) -> IngressRule:
     return IngressRule(
-        protocol=str(raw.get("IpProtocol", "-1")),
+        protocol=str(raw["IpProtocol"]),
         from_port=raw.get("FromPort"),
         to_port=raw.get("ToPort"),
         cidrs=tuple(r["CidrIp"] for r in raw.get("IpRanges", []))
         + tuple(r["CidrIpv6"] for r in raw.get("Ipv6Ranges", [])),
         source_groups=tuple(p["GroupId"] for p in raw.get("UserIdGroupPairs", [])),
-    )
-
-
-# Edge.
-
-
-@collector(source=AWS, actions=("elasticloadbalancing:DescribeLoadBalancers",))
-def load_balancers(ctx: AwsContext, design: Design) -> LoadBalancers:
-    # elbv2 and the Classic API share one IAM action name; both are read so that a
-    # forgotten Classic Load Balancer is as visible as a forgotten ALB.
-    v2 = ctx.paginate("elbv2", "describe_load_balancers")["LoadBalancers"]
-    classic = ctx.paginate("elb", "describe_load_balancers")["LoadBalancerDescriptions"]
-    return LoadBalancers(
-        tuple(_load_balancer(lb) for lb in v2)
-        + tuple(
-            LoadBalancer(
-                arn=lb["LoadBalancerName"],
-                name=lb["LoadBalancerName"],
-                kind="classic",
-                scheme=lb.get("Scheme", ""),
-                dns_name=lb.get("DNSName", ""),
-                vpc_id=lb.get("VPCId"),
-                subnet_ids=tuple(lb.get("Subnets", [])),
-                security_groups=tuple(lb.get("SecurityGroups", [])),
-            )
-            for lb in classic
-        )
-    )
-
-
-def _load_balancer(raw: dict[str, Any]) -> LoadBalancer:
-    return LoadBalancer(
-        arn=raw["LoadBalancerArn"],
-        name=raw["LoadBalancerName"],
-        kind=raw.get("Type", "application"),
-        scheme=raw.get("Scheme", ""),
-        dns_name=raw.get("DNSName", ""),
-        vpc_id=raw.get("VpcId"),
-        subnet_ids=tuple(az["SubnetId"] for az in raw.get("AvailabilityZones", [])),
-        security_groups=tuple(raw.get("SecurityGroups", [])),
-    )
-
-
-def _designed_alb(ctx: AwsContext, design: Design) -> LoadBalancer | None:
-    raw = ctx.paginate("elbv2", "describe_load_balancers")["LoadBalancers"]
-    found = next((lb for lb in raw if lb["LoadBalancerName"] == design.edge.alb.name), None)
-    return _load_balancer(found) if found else None
-
-
-def _listeners(ctx: AwsContext, alb: LoadBalancer) -> tuple[Listener, ...]:
-    raw = ctx.paginate("elbv2", "describe_listeners", LoadBalancerArn=alb.arn)["Listeners"]
-    return tuple(
-        Listener(
-            arn=li["ListenerArn"],
-            port=li["Port"],
-            protocol=li["Protocol"],
-            ssl_policy=li.get("SslPolicy"),
-            certificate_arns=tuple(c["CertificateArn"] for c in li.get("Certificates", [])),
-            default_actions=tuple(_action(a) for a in li.get("DefaultActions", [])),
-        )
-        for li in raw
-    )
-
-
-def _action(raw: dict[str, Any]) -> ListenerAction:
-    groups = [raw["TargetGroupArn"]] if raw.get("TargetGroupArn") else []
-    groups += [
-        g["TargetGroupArn"]
-        for g in raw.get("ForwardConfig", {}).get("TargetGroups", [])
-        if g["TargetGroupArn"] not in groups
-    ]
-    redirect = raw.get("RedirectConfig", {})
-    return ListenerAction(
-        type=raw["Type"],
-        target_group_arns=tuple(groups),
-        redirect_protocol=redirect.get("Protocol"),
-        redirect_port=redirect.get("Port"),
-        redirect_status=redirect.get("StatusCode"),
-    )
-
-
-@collector(
-    source=AWS,
-    actions=(
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "elasticloadbalancing:DescribeLoadBalancerAttributes",
-        "elasticloadbalancing:DescribeListeners",
-    ),
-)
-def alb(ctx: AwsContext, design: Design) -> Alb:
-    found = _designed_alb(ctx, design)
-    if found is None:
-        return Alb(name=design.edge.alb.name, load_balancer=None)
-    # Per load balancer: the attributes API takes one ARN.
-    attributes = ctx.call("elbv2", "describe_load_balancer_attributes", LoadBalancerArn=found.arn)
-    return Alb(
-        name=design.edge.alb.name,
-        load_balancer=found,
-        attributes={a["Key"]: a["Value"] for a in attributes.get("Attributes", [])},
-        listeners=_listeners(ctx, found),
-    )
-
-
-@collector(
-    source=AWS,
-    actions=(
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "elasticloadbalancing:DescribeListeners",
-        "elasticloadbalancing:DescribeTargetGroups",
-        "autoscaling:DescribeAutoScalingGroups",
-    ),
-)
-def alb_target_groups(ctx: AwsContext, design: Design) -> AlbTargetGroups:
-    found = _designed_alb(ctx, design)
-    raw_groups = ctx.paginate("elbv2", "describe_target_groups")["TargetGroups"]
-    asgs = ctx.paginate("autoscaling", "describe_auto_scaling_groups")["AutoScalingGroups"]
-    groups = {
-        g["TargetGroupArn"]: TargetGroup(
-            arn=g["TargetGroupArn"],
-            name=g["TargetGroupName"],
-            port=g.get("Port"),
-            protocol=g.get("Protocol"),
-            target_type=g.get("TargetType", "instance"),
-            health_check_protocol=g.get("HealthCheckProtocol"),
-            health_check_port=str(g.get("HealthCheckPort", "traffic-port")),
-            health_check_path=g.get("HealthCheckPath"),
-            load_balancer_arns=tuple(g.get("LoadBalancerArns", [])),
-            attached_asgs=tuple(
-                a["AutoScalingGroupName"]
-                for a in asgs
-                if g["TargetGroupArn"] in a.get("TargetGroupARNs", [])
-            ),
-        )
-        for g in raw_groups
-    }
-    named = next((g for g in groups.values() if g.name == design.edge.target_group.name), None)
-    https = None
-    if found is not None:
-        https = next(
-            (li for li in _listeners(ctx, found) if li.port == design.edge.alb.https_port), None
-        )
-    forwarded = (
-        tuple(
-            groups[arn]
-            for action in https.default_actions
-            for arn in action.target_group_arns
-            if arn in groups
-        )
-        if https
-        else ()
-    )
-    return AlbTargetGroups(
-        alb_arn=found.arn if found else None,
-        https_listener_arn=https.arn if https else None,
-        forwarded=forwarded,
-        named=named,
-    )
-
-
-@collector(
-    source=AWS,
-    actions=(
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "elasticloadbalancing:DescribeListeners",
-        "acm:DescribeCertificate",
-    ),
-)
-def listener_certificates(ctx: AwsContext, design: Design) -> ListenerCertificates:
-    found = _designed_alb(ctx, design)
-    read_at = datetime.now(UTC)
-    if found is None:
-        return ListenerCertificates(read_at, ())
-    arns = [
-        arn
-        for li in _listeners(ctx, found)
-        if li.port == design.edge.alb.https_port
-        for arn in li.certificate_arns
-    ]
-    certificates = []
-    for arn in arns:
-        # ACM has no batch describe; ListCertificates lacks the expiry on older
-        # endpoints, so each certificate on the listener is described on its own.
-        try:
-            cert = ctx.call("acm", "describe_certificate", absent=NOT_FOUND, CertificateArn=arn)[
-                "Certificate"
-            ]
-        except Absent:
-            certificates.append(Certificate(arn, "", (), "NOT_FOUND", None))
-            continue
-        certificates.append(
-            Certificate(
-                arn=arn,
-                domain=cert.get("DomainName", ""),
-                subject_alternative_names=tuple(cert.get("SubjectAlternativeNames", [])),
-                status=cert.get("Status", ""),
-                not_after=cert.get("NotAfter"),
-            )
-        )
-    return ListenerCertificates(read_at, tuple(certificates))
-
-
-@collector(
-    source=AWS,
-    actions=("elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource"),
-)
-def waf_association(ctx: AwsContext, design: Design) -> WafAssociation:
-    # Asked per load balancer: wafv2:ListResourcesForWebACL would answer for every ACL at
-    # once, but moto 5.2.5 answers it 500 NotImplemented; GetWebACLForResource is the
-    # API that exists on both, and it needs one call for the one designed ALB.
-    found = _designed_alb(ctx, design)
-    if found is None:
-        return WafAssociation(None, None, None)
-    try:
-        acl = ctx.call(
-            "wafv2",
-            "get_web_acl_for_resource",
-            absent=("WAFNonexistentItemException",),
-            ResourceArn=found.arn,
-        ).get("WebACL")
-    except Absent:
-        acl = None
-    return WafAssociation(
-        alb_arn=found.arn,
-        web_acl_name=acl["Name"] if acl else None,
-        web_acl_arn=acl["ARN"] if acl else None,
-    )
-
-
-@collector(source=AWS, actions=("wafv2:ListWebACLs", "wafv2:GetWebACL"))
-def web_acls(ctx: AwsContext, design: Design) -> WebAcls:
-    summaries: list[dict[str, Any]] = []
-    marker: str | None = None
-    # botocore ships no paginator for wafv2, so the NextMarker loop is written here.
-    while True:
-        params: dict[str, Any] = {"Scope": "REGIONAL", "Limit": 100}
-        if marker:
-            params["NextMarker"] = marker
-        page = ctx.call("wafv2", "list_web_acls", **params)
-        summaries += page.get("WebACLs", [])
-        marker = page.get("NextMarker")
-        if not marker or not page.get("WebACLs"):
-            break
-    designed = next((s for s in summaries if s["Name"] == design.edge.waf.name), None)
-    acl = None
-    if designed:
-        raw = ctx.call(
-            "wafv2", "get_web_acl", Name=designed["Name"], Scope="REGIONAL", Id=designed["Id"]
-        )
-        acl = WebAcl(
-            name=designed["Name"],
-            arn=designed["ARN"],
-            managed_rule_groups=tuple(
-                f"{m['VendorName']}/{m['Name']}"
-                for rule in raw["WebACL"].get("Rules", [])
-                if (m := rule.get("Statement", {}).get("ManagedRuleGroupStatement"))
-            ),
-        )
-    return WebAcls(names=tuple(s["Name"] for s in summaries), designed=acl)
-
-
-@collector(source=AWS, actions=("route53:ListHostedZones", "route53:ListResourceRecordSets"))
-def dns_records(ctx: AwsContext, design: Design) -> DnsRecords:
-    zone_name = design.edge.dns.zone.rstrip(".") + "."
-    zones = ctx.paginate("route53", "list_hosted_zones")["HostedZones"]
-    zone = next(
-        (
-            z
-            for z in zones
-            if z["Name"] == zone_name and not z.get("Config", {}).get("PrivateZone", False)
-        ),
-        None,
-    )
-    if zone is None:
-        return DnsRecords(zone=design.edge.dns.zone, zone_id=None, records=())
-    record_name = design.edge.dns.record.rstrip(".") + "."
-    raw = ctx.paginate("route53", "list_resource_record_sets", HostedZoneId=zone["Id"])
-    return DnsRecords(
-        zone=design.edge.dns.zone,
-        zone_id=zone["Id"],
-        records=tuple(
-            AliasRecord(
-                name=r["Name"].rstrip("."),
-                type=r["Type"],
-                alias_target=(r.get("AliasTarget") or {}).get("DNSName", "").rstrip(".") or None,
-            )
-            for r in raw["ResourceRecordSets"]
-            if r["Name"] == record_name
-        ),
+        prefix_lists=tuple(p["PrefixListId"] for p in raw.get("PrefixListIds", [])),
     )
 
 
@@ -546,20 +301,17 @@ def dns_records(ctx: AwsContext, design: Design) -> DnsRecords:
 
 @collector(source=AWS, actions=("eks:DescribeCluster",))
 def eks_cluster(ctx: AwsContext, design: Design) -> EksCluster:
-    try:
-        raw = ctx.call("eks", "describe_cluster", absent=NOT_FOUND, name=design.eks.cluster_name)[
-            "cluster"
-        ]
-    except Absent:
+    raw = _cluster(ctx, design)
+    if raw is None:
         return EksCluster(design.eks.cluster_name, None)
-    vpc = raw.get("resourcesVpcConfig", {})
+    vpc = raw["resourcesVpcConfig"]
     cidrs = vpc.get("publicAccessCidrs")
     return EksCluster(
         name=design.eks.cluster_name,
         cluster=Cluster(
             name=raw["name"],
             arn=raw["arn"],
-            version=raw.get("version", ""),
+            version=raw["version"],
             # AWS always reports both flags; its defaults (public on, private off) stand in
             # when an emulator leaves them out.
             endpoint_public=vpc.get("endpointPublicAccess", True),
@@ -567,16 +319,16 @@ def eks_cluster(ctx: AwsContext, design: Design) -> EksCluster:
             public_access_cidrs=tuple(cidrs) if cidrs is not None else None,
             enabled_log_types=tuple(
                 t
-                for entry in raw.get("logging", {}).get("clusterLogging", [])
+                for entry in (raw.get("logging") or {}).get("clusterLogging", [])
                 if entry.get("enabled")
                 for t in entry.get("types", [])
             ),
             secrets_key_arns=tuple(
-                c.get("provider", {}).get("keyArn", "")
+                (c.get("provider") or {}).get("keyArn", "")
                 for c in raw.get("encryptionConfig", [])
                 if "secrets" in c.get("resources", [])
             ),
-            oidc_issuer=raw.get("identity", {}).get("oidc", {}).get("issuer"),
+            oidc_issuer=((raw.get("identity") or {}).get("oidc") or {}).get("issuer"),
             subnet_ids=tuple(vpc.get("subnetIds", [])),
             cluster_security_group_id=vpc.get("clusterSecurityGroupId"),
         ),
@@ -597,47 +349,57 @@ def node_groups(ctx: AwsContext, design: Design) -> NodeGroups:
     # The cluster is described first (a cached call, eks_cluster makes it too): moto 5.2.5
     # answers ListNodegroups for a missing cluster with an internal error (a KeyError in
     # moto/eks/models.py list_nodegroups) where AWS answers ResourceNotFoundException.
-    try:
-        ctx.call("eks", "describe_cluster", absent=NOT_FOUND, name=cluster)
-    except Absent:
+    if _cluster(ctx, design) is None:
         return NodeGroups(cluster=cluster, groups=())  # no cluster, so no node groups
     names = ctx.paginate("eks", "list_nodegroups", clusterName=cluster)
     groups = []
-    for name in names.get("nodegroups", []):
+    for name in names["nodegroups"]:
         # EKS has no batch describe for node groups: one call per group.
         group = ctx.call("eks", "describe_nodegroup", clusterName=cluster, nodegroupName=name)[
             "nodegroup"
         ]
         template = group.get("launchTemplate")
+        resources = group.get("resources") or {}
+        remote = group.get("remoteAccess")
         groups.append(
             NodeGroup(
                 name=name,
-                subnet_ids=tuple(group.get("subnets", [])),
-                asg_names=tuple(
-                    a["name"] for a in group.get("resources", {}).get("autoScalingGroups", [])
-                ),
+                subnet_ids=tuple(group["subnets"]),
+                asg_names=tuple(a["name"] for a in resources.get("autoScalingGroups", [])),
                 launch_template=_launch_template(ctx, template) if template else None,
+                # EKS refuses remote access together with a launch template; moto 5.2.5
+                # reports a default one (key "eksKeypair") for every node group anyway.
+                remote_access=RemoteAccess(
+                    remote.get("ec2SshKey"), tuple(remote.get("sourceSecurityGroups", []))
+                )
+                if remote and not template
+                else None,
+                remote_access_group=resources.get("remoteAccessSecurityGroup")
+                if not template
+                else None,
             )
         )
     return NodeGroups(cluster=cluster, groups=tuple(groups))
 
 
-def _launch_template(ctx: AwsContext, ref: dict[str, Any]) -> LaunchTemplate:
+def _launch_template(ctx: AwsContext, ref: Mapping[str, Any]) -> LaunchTemplate:
     selector = (
         {"LaunchTemplateId": ref["id"]} if ref.get("id") else {"LaunchTemplateName": ref["name"]}
     )
     version = str(ref.get("version", "$Default"))
-    raw = ctx.paginate("ec2", "describe_launch_template_versions", Versions=[version], **selector)[
-        "LaunchTemplateVersions"
-    ]
-    data = raw[0]["LaunchTemplateData"] if raw else {}
-    metadata = data.get("MetadataOptions", {})
+    # The version the node group uses exists (EKS refuses a missing one): an empty answer
+    # is the endpoint's fault, and reading [0] of it says so (context.AnswerList).
+    found = ctx.paginate(
+        "ec2", "describe_launch_template_versions", Versions=[version], **selector
+    )["LaunchTemplateVersions"][0]
+    data = found["LaunchTemplateData"]
+    metadata = data.get("MetadataOptions") or {}
     groups = list(data.get("SecurityGroupIds", []))
     for interface in data.get("NetworkInterfaces", []):
         groups += [g for g in interface.get("Groups", []) if g not in groups]
     return LaunchTemplate(
-        id=raw[0]["LaunchTemplateId"] if raw else str(ref.get("id", ref.get("name", ""))),
-        version=str(raw[0]["VersionNumber"]) if raw else version,
+        id=found["LaunchTemplateId"],
+        version=str(found["VersionNumber"]),
         http_tokens=metadata.get("HttpTokens"),
         hop_limit=metadata.get("HttpPutResponseHopLimit"),
         volumes=tuple(
@@ -661,10 +423,10 @@ def addons(ctx: AwsContext, design: Design) -> Addons:
         raw = ctx.paginate("eks", "list_addons", absent=NOT_FOUND, clusterName=cluster)
     except EndpointGap as gap:
         # moto 5.2.5 answers every EKS add-on API with 404 "Not yet implemented".
-        return Addons(cluster=cluster, names=None, gap=str(gap))
+        return Addons(cluster=cluster, names=None, gap=gap.message)
     except Absent:
         return Addons(cluster=cluster, names=())  # no cluster, so no add-ons
-    return Addons(cluster=cluster, names=tuple(raw.get("addons", [])))
+    return Addons(cluster=cluster, names=tuple(raw["addons"]))
 
 
 @collector(source=AWS, actions=("iam:ListOpenIDConnectProviders",))
@@ -672,10 +434,7 @@ def oidc_providers(ctx: AwsContext, design: Design) -> OidcProviders:
     # Not paginated by AWS: the response always holds every provider.
     raw = ctx.call("iam", "list_open_id_connect_providers")
     return OidcProviders(
-        tuple(
-            p["Arn"].split(":oidc-provider/", 1)[-1]
-            for p in raw.get("OpenIDConnectProviderList", [])
-        )
+        tuple(p["Arn"].split(":oidc-provider/", 1)[-1] for p in raw["OpenIDConnectProviderList"])
     )
 
 
@@ -696,14 +455,14 @@ def kms_keys(ctx: AwsContext, design: Design) -> KmsKeys:
             continue
         # Per key: KMS has no batch form of DescribeKey or GetKeyRotationStatus.
         meta = ctx.call("kms", "describe_key", KeyId=key_id)["KeyMetadata"]
-        rotation = ctx.call("kms", "get_key_rotation_status", KeyId=key_id)
+        rotation = ctx.call("kms", "get_key_rotation_status", KeyId=key_id)["KeyRotationEnabled"]
         keys.append(
             KmsKey(
                 alias=spec.alias,
                 key_id=key_id,
                 arn=meta["Arn"],
                 manager=meta.get("KeyManager", ""),
-                rotation_enabled=bool(rotation.get("KeyRotationEnabled")),
+                rotation_enabled=bool(rotation),
             )
         )
     return KmsKeys(aliases=aliases, keys=tuple(keys))
@@ -718,11 +477,11 @@ def ecr_repositories(ctx: AwsContext, design: Design) -> EcrRepositories:
                 name=r["repositoryName"],
                 arn=r["repositoryArn"],
                 tag_mutability=r.get("imageTagMutability", "MUTABLE"),
-                scan_on_push=bool(r.get("imageScanningConfiguration", {}).get("scanOnPush")),
-                encryption_type=r.get("encryptionConfiguration", {}).get(
+                scan_on_push=bool((r.get("imageScanningConfiguration") or {}).get("scanOnPush")),
+                encryption_type=(r.get("encryptionConfiguration") or {}).get(
                     "encryptionType", "AES256"
                 ),
-                kms_key=r.get("encryptionConfiguration", {}).get("kmsKey"),
+                kms_key=(r.get("encryptionConfiguration") or {}).get("kmsKey"),
             )
             for r in raw
         )
@@ -741,7 +500,8 @@ def db_clusters(ctx: AwsContext, design: Design) -> DbClusters:
         for g in ctx.paginate("rds", "describe_db_subnet_groups")["DBSubnetGroups"]
     }
     return DbClusters(
-        tuple(
+        subnet_groups=subnet_groups,
+        clusters=tuple(
             DbCluster(
                 id=c["DBClusterIdentifier"],
                 arn=c["DBClusterArn"],
@@ -758,15 +518,23 @@ def db_clusters(ctx: AwsContext, design: Design) -> DbClusters:
                 ),
             )
             for c in clusters
-        )
+        ),
     )
 
 
-@collector(source=AWS, actions=("elasticache:DescribeReplicationGroups",))
+@collector(
+    source=AWS,
+    actions=("elasticache:DescribeReplicationGroups", "elasticache:DescribeCacheSubnetGroups"),
+)
 def cache_groups(ctx: AwsContext, design: Design) -> CacheGroups:
     raw = ctx.paginate("elasticache", "describe_replication_groups")["ReplicationGroups"]
+    subnet_groups = ctx.paginate("elasticache", "describe_cache_subnet_groups")["CacheSubnetGroups"]
     return CacheGroups(
-        tuple(
+        subnet_groups={
+            g["CacheSubnetGroupName"]: tuple(s["SubnetIdentifier"] for s in g.get("Subnets", []))
+            for g in subnet_groups
+        },
+        groups=tuple(
             CacheGroup(
                 id=g["ReplicationGroupId"],
                 arn=g.get("ARN", g["ReplicationGroupId"]),
@@ -774,7 +542,7 @@ def cache_groups(ctx: AwsContext, design: Design) -> CacheGroups:
                 at_rest_encryption=bool(g.get("AtRestEncryptionEnabled")),
             )
             for g in raw
-        )
+        ),
     )
 
 
@@ -789,18 +557,14 @@ def bucket_public_access(ctx: AwsContext, design: Design) -> BucketPublicAccess:
                 "get_public_access_block",
                 absent=("NoSuchPublicAccessBlockConfiguration", "NoSuchBucket"),
                 Bucket=bucket.name,
-            ).get("PublicAccessBlockConfiguration")
+            )["PublicAccessBlockConfiguration"]
         except Absent as missing:
             exists = missing.code != "NoSuchBucket"
             buckets.append(BucketAccess(bucket.name, exists=exists, block=None))
             continue
-        buckets.append(
-            BucketAccess(
-                bucket.name,
-                exists=True,
-                block={k: bool(v) for k, v in config.items()} if config else None,
-            )
-        )
+        # S3 answers all four settings; one it left out is not a setting that is off.
+        block = {flag: bool(config[flag]) for flag in PUBLIC_ACCESS_BLOCK_FLAGS}
+        buckets.append(BucketAccess(bucket.name, exists=True, block=block))
     return BucketPublicAccess(tuple(buckets))
 
 
@@ -810,3 +574,67 @@ def secrets(ctx: AwsContext, design: Design) -> Secrets:
     return Secrets(
         tuple(Secret(name=s["Name"], arn=s["ARN"], kms_key_id=s.get("KmsKeyId")) for s in raw)
     )
+
+
+# Audit.
+
+
+@collector(
+    source=AWS,
+    actions=(
+        "cloudtrail:DescribeTrails",
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:GetEventSelectors",
+    ),
+)
+def trails(ctx: AwsContext, design: Design) -> Trails:
+    # Not paginated by AWS. Shadow trails are the multi-region trails other regions (or the
+    # organization's management account) own: they record this region too.
+    raw = ctx.call("cloudtrail", "describe_trails", includeShadowTrails=True)["trailList"]
+    want = design.security.audit_trail.name
+    # Status and selectors are read per trail (no batch API), so only for the trails a
+    # rule may judge: the designed one, else every multi-region one.
+    judged = [t for t in raw if t["Name"] == want] or [
+        t for t in raw if t.get("IsMultiRegionTrail")
+    ]
+    return Trails(tuple(_trail(ctx, t) for t in judged))
+
+
+def _trail(ctx: AwsContext, raw: Mapping[str, Any]) -> Trail:
+    arn = raw["TrailARN"]
+    status = ctx.call("cloudtrail", "get_trail_status", Name=arn)
+    selectors = ctx.call("cloudtrail", "get_event_selectors", TrailName=arn)
+    return Trail(
+        name=raw["Name"],
+        arn=arn,
+        home_region=raw.get("HomeRegion", ctx.region),
+        multi_region=bool(raw.get("IsMultiRegionTrail")),
+        organization=bool(raw.get("IsOrganizationTrail")),
+        log_file_validation=bool(raw.get("LogFileValidationEnabled")),
+        kms_key_id=raw.get("KmsKeyId"),
+        bucket=raw.get("S3BucketName"),
+        logging=bool(status["IsLogging"]),
+        management_events=_management_events(selectors),
+    )
+
+
+def _management_events(selectors: Answer) -> str | None:
+    """All, ReadOnly or WriteOnly: which management events a trail's selectors record."""
+    selectors.require_any("EventSelectors", "AdvancedEventSelectors")
+    kinds: set[str] = set()
+    for selector in selectors.get("EventSelectors") or ():
+        if selector.get("IncludeManagementEvents", True):
+            kinds.add(selector.get("ReadWriteType", "All"))
+    for advanced in selectors.get("AdvancedEventSelectors") or ():
+        fields = {f["Field"]: f for f in advanced.get("FieldSelectors", [])}
+        if "Management" not in (fields.get("eventCategory") or {}).get("Equals", []):
+            continue
+        read_only = (fields.get("readOnly") or {}).get("Equals", [])
+        kinds.add(
+            {"true": "ReadOnly", "false": "WriteOnly"}.get(read_only[0], "All")
+            if read_only
+            else "All"
+        )
+    if "All" in kinds or {"ReadOnly", "WriteOnly"} <= kinds:
+        return "All"
+    return next(iter(kinds), None)

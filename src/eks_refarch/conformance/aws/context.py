@@ -15,7 +15,12 @@ Python method name (``ctx.call("eks", "describe_cluster", name=...)``), and the 
   call's attempts rather than every call's (18 operations x 5 attempts x a 30 s read
   timeout would be 45 minutes);
 - turns botocore errors into ``CollectionError`` naming the IAM action, derived from the
-  client's service model, and why it failed. An error is never a verdict.
+  client's service model, and why it failed. An error is never a verdict;
+- refuses to turn a broken answer into facts: a body that does not parse (a truncated
+  XML or JSON document, an HTML page with HTTP 200) and a field the collector needs but
+  the answer lacks are both ``CollectionError``s naming the operation and the endpoint,
+  and so are HTTP 5xx answers: the endpoint's fault, never a verdict and never a bug
+  report against refarch.
 """
 
 from __future__ import annotations
@@ -24,13 +29,14 @@ import functools
 import ipaddress
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 import boto3
 import botocore.exceptions
+import botocore.parsers
 import botocore.session
 from botocore import xform_name
 from botocore.config import Config
@@ -39,6 +45,7 @@ from botocore.retries.standard import ThrottledRetryableChecker
 from eks_refarch.conformance.aws.outcomes import Absent, EndpointGap
 from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.facts import CollectionError
+from eks_refarch.i18n import Message, Text, msg
 
 READ_PREFIXES = ("Describe", "List", "Get")
 # Reads that hand out credentials or secret material. No check needs them, and a
@@ -103,8 +110,150 @@ UNANSWERED = (
 )
 
 
+# Protocols whose answers are JSON documents. botocore reads an unparseable JSON body as
+# {"message": <body>} (parsers.BaseJSONParser._parse_body_as_json) and then finds none of
+# the output's members in it, so a truncated answer would look like an empty one.
+JSON_PROTOCOLS = frozenset({"json", "rest-json"})
+
+
 class ReadOnlyViolation(Exception):
     """A collector asked for an operation that is not a plain read. A bug, never allowed."""
+
+
+class UnreadableAnswer(Exception):
+    """An answer with a success status whose body is not the document its protocol says."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        self.status = status
+        self.detail = detail
+        super().__init__(f"HTTP {status}: {detail}")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Which read an answer came from, so that a missing field can say so."""
+
+    what: Message
+    operation: str  # signing-name:Operation, e.g. ec2:DescribeVpcs
+    endpoint: Text
+
+
+class IncompleteAnswer(CollectionError):
+    """The answer lacks a field the collector needs: the endpoint's fault, never a verdict."""
+
+    def __init__(self, origin: Origin, field_path: str) -> None:
+        super().__init__(
+            origin.what,
+            msg("a complete answer from {endpoint}", endpoint=origin.endpoint),
+            msg(
+                "{operation} answered without the field {field}",
+                operation=origin.operation,
+                field=field_path,
+            ),
+        )
+
+
+def _wrap(value: Any, origin: Origin, path: str) -> Any:
+    if isinstance(value, Mapping):
+        return Answer(value, origin, path)
+    if isinstance(value, list | tuple):
+        return AnswerList(value, origin, path)
+    return value
+
+
+class Answer(Mapping[str, Any]):
+    """A parsed answer, read-only. ``answer["Key"]`` is a field the collector needs: when
+    the endpoint left it out, reading it raises ``IncompleteAnswer`` naming the operation,
+    the endpoint and the field, instead of a KeyError that would look like a bug in refarch
+    (or an absent list that would look like an empty account). ``answer.get("Key")`` is a
+    field AWS itself may leave out."""
+
+    __slots__ = ("_data", "_origin", "_path")
+
+    def __init__(self, data: Mapping[str, Any], origin: Origin, path: str = "") -> None:
+        self._data = data
+        self._origin = origin
+        self._path = path
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            value = self._data[key]
+        except KeyError:
+            raise IncompleteAnswer(self._origin, self._path + key) from None
+        return _wrap(value, self._origin, f"{self._path}{key}.")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        # Not Mapping.get: that one reads self[key], which raises IncompleteAnswer.
+        if key not in self._data:
+            return default
+        return _wrap(self._data[key], self._origin, f"{self._path}{key}.")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def require_any(self, *keys: str) -> None:
+        """Raise IncompleteAnswer unless at least one of ``keys`` is in the answer: for an
+        answer that AWS gives in one of several shapes."""
+        if not any(key in self._data for key in keys):
+            raise IncompleteAnswer(self._origin, " or ".join(self._path + k for k in keys))
+
+    def __repr__(self) -> str:
+        return f"Answer({self._data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        data = other._data if isinstance(other, Answer) else other
+        return self._data == data if isinstance(data, Mapping) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class AnswerList(Sequence[Any]):
+    """A list inside an ``Answer``: its items are wrapped the same way."""
+
+    __slots__ = ("_items", "_origin", "_path")
+
+    def __init__(self, items: Sequence[Any], origin: Origin, path: str) -> None:
+        self._items = items
+        self._origin = origin
+        self._path = path
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return AnswerList(self._items[index], self._origin, self._path)
+        where = f"{self._path.rstrip('.')}[{index}]"
+        try:
+            item = self._items[index]
+        except IndexError:
+            raise IncompleteAnswer(self._origin, where) from None
+        return _wrap(item, self._origin, where + ".")
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        # Not Sequence.__iter__: that one stops at the IndexError that __getitem__ turns
+        # into IncompleteAnswer.
+        for index, item in enumerate(self._items):
+            yield _wrap(item, self._origin, f"{self._path.rstrip('.')}[{index}].")
+
+    def __repr__(self) -> str:
+        return f"AnswerList({self._items!r})"
+
+    def __eq__(self, other: object) -> bool:
+        items = other._items if isinstance(other, AnswerList) else other
+        return list(self._items) == list(items) if isinstance(items, list | tuple) else False
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -166,31 +315,36 @@ class AwsContext:
         self._clients: dict[str, Any] = {}
         self._cache: dict[tuple[str, str, str, bool], Any] = {}
         self._silent: dict[str, CollectionError] = {}  # endpoint URL -> why it did not answer
+        # service -> the operation whose answer botocore last began to parse; cleared when
+        # a call starts and when _invoke returns. An exception raised while it is set came
+        # from reading the endpoint's answer (botocore's parsers raise KeyError on shapes
+        # they do not expect), so it is the endpoint's fault, not refarch's.
+        self._parsing: dict[str, str] = {}
 
     @property
     def region(self) -> str:
         return self.options.region
 
     @property
-    def endpoint(self) -> str:
-        return self.options.endpoint_url or f"the AWS endpoints of {self.options.region}"
+    def endpoint(self) -> Text:
+        return self.options.endpoint_url or msg(
+            "the AWS endpoints of {region}", region=self.options.region
+        )
 
     # The two ways a collector reads.
     def call(
         self, service: str, method: str, *, absent: tuple[str, ...] = (), **params: Any
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """One read. Raises ``Absent`` when AWS answers with one of the ``absent`` error
         codes (such as ResourceNotFoundException): a missing resource is a fact, not an
         error, and the collector says what it means."""
-        result: dict[str, Any] = self._cached(service, method, params, absent, False)
-        return result
+        return self._cached(service, method, params, absent, False)
 
     def paginate(
         self, service: str, method: str, *, absent: tuple[str, ...] = (), **params: Any
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """Every page of a list, merged by botocore's paginator into one response."""
-        result: dict[str, Any] = self._cached(service, method, params, absent, True)
-        return result
+        return self._cached(service, method, params, absent, True)
 
     # Internals.
     def _cached(
@@ -200,7 +354,7 @@ class AwsContext:
         params: Mapping[str, Any],
         absent: tuple[str, ...],
         paginate: bool,
-    ) -> Any:
+    ) -> Answer:
         _require_read(service, method)
         key = (service, method, json.dumps(params, sort_keys=True, default=str), paginate)
         if key in self._cache:
@@ -214,7 +368,20 @@ class AwsContext:
             raise self._translate(service, method, outcome)
         if isinstance(outcome, Exception):
             raise outcome
-        return outcome
+        return Answer(outcome, self._origin(service, method))
+
+    def _origin(self, service: str, method: str) -> Origin:
+        client = self._clients.get(service)
+        endpoint = client.meta.endpoint_url if client is not None else self.endpoint
+        return Origin(self._what(service, method), iam_action(service, method), endpoint)
+
+    def _what(self, service: str, method: str) -> Message:
+        return msg(
+            "{service} {operation} in {region}",
+            service=service,
+            operation=_operations(service)[1][method],
+            region=self.options.region,
+        )
 
     def _invoke(self, service: str, method: str, params: dict[str, Any], paginate: bool) -> Any:
         endpoint = None
@@ -224,9 +391,13 @@ class AwsContext:
             silent = self._silent.get(endpoint)
             if silent is not None:
                 return CollectionError(
-                    f"{service} {method} in {self.options.region}",
+                    self._what(service, method),
                     silent.missing,
-                    f"not tried: {endpoint} did not answer earlier in this run ({silent.reason})",
+                    msg(
+                        "not tried: {endpoint} did not answer earlier in this run ({reason})",
+                        endpoint=endpoint,
+                        reason=silent.reason,
+                    ),
                 )
             if paginate:
                 if not client.can_paginate(method):
@@ -235,11 +406,23 @@ class AwsContext:
             return getattr(client, method)(**params)
         except botocore.exceptions.ClientError as exc:
             return exc  # kept in the cache so a denied read is asked once
-        except (botocore.exceptions.BotoCoreError, CollectionError) as exc:
-            error = self._translate(service, method, exc)
+        except (
+            botocore.exceptions.BotoCoreError,
+            botocore.parsers.ResponseParserError,
+            UnreadableAnswer,
+            CollectionError,
+        ) as exc:
+            error = self._translate(service, method, exc, endpoint)
             if endpoint and isinstance(error, CollectionError) and isinstance(exc, UNANSWERED):
                 self._silent[endpoint] = error
             return error
+        except Exception as exc:
+            if self._parsing.get(service) != _operations(service)[1][method]:
+                raise  # not while reading an answer: a bug, and the runner says so
+            detail = f"{type(exc).__name__}: {exc}"
+            return self._translate(service, method, UnreadableAnswer(200, detail), endpoint)
+        finally:
+            self._parsing.pop(service, None)
 
     def _client(self, service: str) -> Any:
         if service not in self._clients:
@@ -251,18 +434,21 @@ class AwsContext:
                 endpoint_url=self.options.endpoint_url,
                 config=_config(self.options),
             )
-            self._count_calls(client)
+            self._instrument(client)
             self._clients[service] = client
         return self._clients[service]
 
-    def _count_calls(self, client: Any) -> None:
+    def _instrument(self, client: Any) -> None:
         service = client.meta.service_model.service_name
+        json_answers = client.meta.service_model.resolved_protocol in JSON_PROTOCOLS
 
         def before_call(context: dict[str, Any], **_: Any) -> None:
             context[_STARTED] = time.perf_counter()
+            self._parsing.pop(service, None)
 
         def finished(context: dict[str, Any], event_name: str, **_: Any) -> None:
-            # after-call fires on every answer, after-call-error when no answer came.
+            # after-call fires on every answer, after-call-error when no answer came (or
+            # when it could not be parsed: _parsing then stays set for _invoke to see).
             stats = self.stats.of(service, event_name.rsplit(".", 1)[-1])
             stats.calls += 1
             stats.seconds += time.perf_counter() - context.get(_STARTED, time.perf_counter())
@@ -271,23 +457,52 @@ class AwsContext:
             # Fired once per HTTP attempt, so attempts minus calls are the retries.
             self.stats.of(service, event_name.rsplit(".", 1)[-1]).attempts += 1
 
+        def before_parse(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
+            self._parsing[service] = operation_model.name
+            # XML protocols raise ResponseParserError on a broken body themselves; a JSON
+            # protocol would read one as an answer without fields (see JSON_PROTOCOLS).
+            status = response_dict.get("status_code", 0)
+            body = response_dict.get("body") or b""
+            if not json_answers or not 200 <= status < 300 or not body.strip():
+                return
+            try:
+                json.loads(body)
+            except ValueError as exc:
+                raise UnreadableAnswer(status, f"the body is not a JSON document ({exc})") from None
+
         events = client.meta.events
         events.register("before-call", before_call)
         events.register("after-call", finished)
         events.register("after-call-error", finished)
         events.register("before-send", before_send)
+        events.register("before-parse", before_parse)
 
-    def _translate(self, service: str, method: str, exc: Exception) -> Exception:
-        what = f"{service} {method} in {self.options.region}"
+    def _translate(
+        self, service: str, method: str, exc: Exception, endpoint: str | None = None
+    ) -> Exception:
+        what = self._what(service, method)
         if isinstance(exc, CollectionError):
             return exc
         action = iam_action(service, method)
+        where = endpoint or self.endpoint
+        if isinstance(exc, UnreadableAnswer | botocore.parsers.ResponseParserError):
+            detail = exc.detail if isinstance(exc, UnreadableAnswer) else str(exc).split("\n")[0]
+            return CollectionError(
+                what,
+                msg("a well-formed answer from {endpoint}", endpoint=where),
+                msg(
+                    "{operation} was answered with a body that cannot be read: {detail}",
+                    operation=action,
+                    detail=detail,
+                ),
+            )
         if isinstance(exc, botocore.exceptions.ClientError):
             code = _code(exc)
             message = exc.response.get("Error", {}).get("Message", "")
             metadata = exc.response.get("ResponseMetadata", {})
             attempts = metadata.get("RetryAttempts", 0) + 1
             status = metadata.get("HTTPStatusCode")
+            page = message.lstrip().startswith("<")
             if not code:
                 # botocore found no error code in the body: an error envelope it does not
                 # expect (moto 5.2.5 wraps Route 53 errors as EC2's, <Errors><Error>) or a
@@ -297,39 +512,93 @@ class AwsContext:
                 message = message or f"HTTP {status} with no error code in the response"
             if self.options.endpoint_url and code in NOT_IMPLEMENTED:
                 # A server without the route answers with an HTML page: keep only its status.
-                said = "" if message.lstrip().startswith("<") else f": {message}"
+                said = "" if page else f": {message}"
                 return EndpointGap(action, self.options.endpoint_url, f"HTTP {status}{said}")
             if code in ACCESS_DENIED or "AccessDenied" in message:
-                return CollectionError(what, action, f"AccessDenied: {message}".rstrip(": "))
+                return CollectionError(
+                    what,
+                    action,
+                    msg("AccessDenied: {message}", message=message) if message else "AccessDenied",
+                )
             if code in CREDENTIALS_REJECTED:
                 return CollectionError(
-                    what, action, f"the credentials were rejected ({code}: {message})"
+                    what,
+                    action,
+                    msg(
+                        "the credentials were rejected ({code}: {message})",
+                        code=code,
+                        message=message,
+                    ),
                 )
             # botocore also retries any 429 whose code the operation does not model.
             if code in THROTTLED or status == 429:
-                return CollectionError(what, action, f"throttled after {attempts} attempts")
-            return CollectionError(what, action, f"{code}: {message} after {attempts} attempts")
+                return CollectionError(
+                    what, action, msg("throttled after {attempts} attempts", attempts=attempts)
+                )
+            if isinstance(status, int) and status >= 500:
+                # The endpoint failed, not the request: no permission would change it.
+                said = (
+                    f"HTTP {status}" if page or not message else f"HTTP {status} {code}: {message}"
+                )
+                return CollectionError(
+                    what,
+                    msg("a working endpoint ({endpoint})", endpoint=where),
+                    msg(
+                        "{operation} failed at the endpoint ({said}) after {attempts} attempts",
+                        operation=action,
+                        said=said,
+                        attempts=attempts,
+                    ),
+                )
+            return CollectionError(
+                what,
+                action,
+                msg(
+                    "{code}: {message} after {attempts} attempts",
+                    code=code,
+                    message=message,
+                    attempts=attempts,
+                ),
+            )
         if isinstance(
             exc, botocore.exceptions.ConnectTimeoutError | botocore.exceptions.ReadTimeoutError
         ):
             return CollectionError(
                 what,
-                f"a reachable endpoint ({self.endpoint})",
-                f"timed out ({exc}); connect timeout {self.options.connect_timeout}s, "
-                f"read timeout {self.options.read_timeout}s",
+                msg("a reachable endpoint ({endpoint})", endpoint=self.endpoint),
+                msg(
+                    "timed out ({error}); connect timeout {connect}s, read timeout {read}s",
+                    error=str(exc),
+                    connect=self.options.connect_timeout,
+                    read=self.options.read_timeout,
+                ),
             )
         if isinstance(exc, botocore.exceptions.EndpointConnectionError):
             return CollectionError(
-                what, f"a reachable endpoint ({exc.kwargs.get('endpoint_url')})", "unreachable"
+                what,
+                msg("a reachable endpoint ({endpoint})", endpoint=exc.kwargs.get("endpoint_url")),
+                msg("unreachable"),
+            )
+        if isinstance(
+            exc, botocore.exceptions.HTTPClientError | botocore.exceptions.ConnectionError
+        ):
+            # The connection broke mid-answer (closed early, a body shorter than its
+            # Content-Length, a proxy or TLS failure): the endpoint's side, not a permission.
+            return CollectionError(
+                what,
+                msg("a working endpoint ({endpoint})", endpoint=where),
+                msg("{error}: {detail}", error=type(exc).__name__, detail=str(exc)),
             )
         if isinstance(
             exc,
             botocore.exceptions.NoCredentialsError | botocore.exceptions.PartialCredentialsError,
         ):
             return CollectionError(
-                what, action, "no AWS credentials were found in the boto3 credential chain"
+                what, action, msg("no AWS credentials were found in the boto3 credential chain")
             )
-        return CollectionError(what, action, f"{type(exc).__name__}: {exc}")
+        return CollectionError(
+            what, action, msg("{error}: {detail}", error=type(exc).__name__, detail=str(exc))
+        )
 
 
 def _require_read(service: str, method: str) -> None:
@@ -372,17 +641,25 @@ def _session(options: AwsOptions) -> boto3.Session:
         config=_config(options),
     )
     action = "sts:AssumeRole"
+    what = msg("the role {role}", role=options.role_arn)
     try:
         creds = sts.assume_role(RoleArn=options.role_arn, RoleSessionName="refarch-check")[
             "Credentials"
         ]
     except botocore.exceptions.ClientError as exc:
         raise CollectionError(
-            f"the role {options.role_arn}", action, f"{_code(exc)}: {exc}"
+            what, action, msg("{code}: {error}", code=_code(exc), error=str(exc))
         ) from exc
-    except botocore.exceptions.BotoCoreError as exc:
+    except (botocore.exceptions.BotoCoreError, botocore.parsers.ResponseParserError) as exc:
         raise CollectionError(
-            f"the role {options.role_arn}", action, f"{type(exc).__name__}: {exc}"
+            what, action, msg("{error}: {detail}", error=type(exc).__name__, detail=str(exc))
+        ) from exc
+    except (KeyError, TypeError) as exc:
+        # A 200 answer without credentials in it: the endpoint's fault, named as such.
+        raise CollectionError(
+            what,
+            msg("a complete answer from {endpoint}", endpoint=sts.meta.endpoint_url),
+            msg("{operation} answered without the field {field}", operation=action, field=exc),
         ) from exc
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],

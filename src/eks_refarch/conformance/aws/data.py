@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eks_refarch.conformance.aws.facts import (
+    PUBLIC_ACCESS_BLOCK_FLAGS,
     BucketPublicAccess,
     CacheGroups,
     DbClusters,
@@ -13,7 +14,14 @@ from eks_refarch.conformance.aws.facts import (
     Secrets,
     Vpcs,
 )
-from eks_refarch.conformance.aws.lookup import describe_key, describe_subnets, key_matches, tier_of
+from eks_refarch.conformance.aws.lookup import (
+    describe_key,
+    describe_subnets,
+    key_matches,
+    on_off,
+    tier_of,
+    undecided_vpc,
+)
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
     Remediation,
@@ -25,14 +33,21 @@ from eks_refarch.conformance.model import (
 )
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
+from eks_refarch.i18n import Message, Text, joined, msg
 
 ECR_DOCS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/"
 AURORA_DOCS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
-BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
-def _missing(kind: str, name: str) -> Result:
-    return failed(name, f"{kind} {name} is missing")
+def _missing(kind: Message, name: str) -> Result:
+    return failed(name, msg("{kind} {name} is missing", kind=kind, name=name))
+
+
+ECR_REPOSITORY = msg("ECR repository")
+AURORA_CLUSTER = msg("Aurora cluster")
+CACHE = msg("ElastiCache replication group")
+BUCKET = msg("S3 bucket")
+SECRET = msg("secret")
 
 
 @check(
@@ -56,20 +71,34 @@ def kms_key_rotation_enabled(facts: Facts, design: Design) -> Iterator[Result]:
     for spec in design.security.kms_keys:
         key = keys.by_alias(spec.alias)
         if key is None:
-            yield failed(spec.alias, f"no KMS key has the designed alias {spec.alias}")
+            yield failed(
+                spec.alias, msg("no KMS key has the designed alias {alias}", alias=spec.alias)
+            )
         elif not spec.rotation:
-            yield skipped(key.arn, f"the design does not rotate {spec.alias}")
+            yield skipped(key.arn, msg("the design does not rotate {alias}", alias=spec.alias))
         elif key.manager != "CUSTOMER":
             yield failed(
                 key.arn,
-                f"{spec.alias} points at an {key.manager}-managed key; the "
-                "design uses a customer-managed one",
+                msg(
+                    "{alias} points at an {manager}-managed key; the design uses a "
+                    "customer-managed one",
+                    alias=spec.alias,
+                    manager=key.manager,
+                ),
             )
         elif key.rotation_enabled:
-            yield passed(key.arn, f"{spec.alias} ({key.key_id}) rotates automatically")
+            yield passed(
+                key.arn,
+                msg("{alias} ({key}) rotates automatically", alias=spec.alias, key=key.key_id),
+            )
         else:
             yield failed(
-                key.arn, f"{spec.alias} ({key.key_id}) does not rotate; the design rotates it"
+                key.arn,
+                msg(
+                    "{alias} ({key}) does not rotate; the design rotates it",
+                    alias=spec.alias,
+                    key=key.key_id,
+                ),
             )
 
 
@@ -94,13 +123,20 @@ def ecr_repositories_tags_immutable(facts: Facts, design: Design) -> Iterator[Re
     for name in design.registry.repositories:
         repo = repos.get(name)
         if repo is None:
-            yield _missing("ECR repository", name)
+            yield _missing(ECR_REPOSITORY, name)
         elif repo.tag_mutability == want:
-            yield passed(repo.arn, f"ECR repository {name} has {want} tags")
+            yield passed(
+                repo.arn, msg("ECR repository {name} has {want} tags", name=name, want=want)
+            )
         else:
             yield failed(
                 repo.arn,
-                f"ECR repository {name} has {repo.tag_mutability} tags; the design has {want}",
+                msg(
+                    "ECR repository {name} has {seen} tags; the design has {want}",
+                    name=name,
+                    seen=repo.tag_mutability,
+                    want=want,
+                ),
             )
 
 
@@ -123,13 +159,13 @@ def ecr_repositories_scan_on_push(facts: Facts, design: Design) -> Iterator[Resu
     for name in design.registry.repositories:
         repo = repos.get(name)
         if not design.registry.scan_on_push:
-            yield skipped(name, "the design does not scan on push")
+            yield skipped(name, msg("the design does not scan on push"))
         elif repo is None:
-            yield _missing("ECR repository", name)
+            yield _missing(ECR_REPOSITORY, name)
         elif repo.scan_on_push:
-            yield passed(repo.arn, f"ECR repository {name} scans on push")
+            yield passed(repo.arn, msg("ECR repository {name} scans on push", name=name))
         else:
-            yield failed(repo.arn, f"ECR repository {name} does not scan on push")
+            yield failed(repo.arn, msg("ECR repository {name} does not scan on push", name=name))
 
 
 @check(
@@ -157,15 +193,23 @@ def ecr_repositories_encrypted_with_designed_key(facts: Facts, design: Design) -
     for name in design.registry.repositories:
         repo = repos.get(name)
         if repo is None:
-            yield _missing("ECR repository", name)
+            yield _missing(ECR_REPOSITORY, name)
         elif repo.encryption_type == "KMS" and key_matches(repo.kms_key, alias, keys):
-            yield passed(repo.arn, f"ECR repository {name} is encrypted with {alias}")
+            yield passed(
+                repo.arn,
+                msg("ECR repository {name} is encrypted with {alias}", name=name, alias=alias),
+            )
         else:
             yield failed(
                 repo.arn,
-                f"ECR repository {name} is encrypted with "
-                f"{repo.encryption_type} {describe_key(repo.kms_key, keys)}; the design "
-                f"uses KMS with {alias}",
+                msg(
+                    "ECR repository {name} is encrypted with {type} {key}; the design uses KMS "
+                    "with {alias}",
+                    name=name,
+                    type=repo.encryption_type,
+                    key=describe_key(repo.kms_key, keys),
+                    alias=alias,
+                ),
             )
 
 
@@ -192,17 +236,37 @@ def rds_cluster_encrypted_with_designed_key(facts: Facts, design: Design) -> Ite
     for spec in design.data.databases:
         db = clusters.get(spec.name)
         if db is None:
-            yield _missing("Aurora cluster", spec.name)
+            yield _missing(AURORA_CLUSTER, spec.name)
         elif not spec.storage_encrypted:
-            yield skipped(db.arn, f"the design does not encrypt {spec.name}")
+            yield skipped(db.arn, msg("the design does not encrypt {name}", name=spec.name))
         elif db.storage_encrypted and key_matches(db.kms_key_id, spec.kms_key, keys):
-            yield passed(db.arn, f"Aurora cluster {spec.name} is encrypted with {spec.kms_key}")
-        else:
-            how = f"with {describe_key(db.kms_key_id, keys)}" if db.storage_encrypted else "not"
+            yield passed(
+                db.arn,
+                msg(
+                    "Aurora cluster {name} is encrypted with {alias}",
+                    name=spec.name,
+                    alias=spec.kms_key,
+                ),
+            )
+        elif db.storage_encrypted:
             yield failed(
                 db.arn,
-                f"Aurora cluster {spec.name} is encrypted {how}; the design "
-                f"encrypts it with {spec.kms_key}",
+                msg(
+                    "Aurora cluster {name} is encrypted with {key}; the design encrypts it "
+                    "with {alias}",
+                    name=spec.name,
+                    key=describe_key(db.kms_key_id, keys),
+                    alias=spec.kms_key,
+                ),
+            )
+        else:
+            yield failed(
+                db.arn,
+                msg(
+                    "Aurora cluster {name} is not encrypted; the design encrypts it with {alias}",
+                    name=spec.name,
+                    alias=spec.kms_key,
+                ),
             )
 
 
@@ -227,20 +291,26 @@ def rds_cluster_not_publicly_accessible(facts: Facts, design: Design) -> Iterato
     for spec in design.data.databases:
         db = clusters.get(spec.name)
         if db is None:
-            yield _missing("Aurora cluster", spec.name)
+            yield _missing(AURORA_CLUSTER, spec.name)
             continue
         public = [i.id for i in db.instances if i.publicly_accessible]
         if public:
             yield failed(
                 db.arn,
-                f"Aurora cluster {spec.name} has publicly accessible instances: "
-                + ", ".join(public),
+                msg(
+                    "Aurora cluster {name} has publicly accessible instances: {instances}",
+                    name=spec.name,
+                    instances=joined(public),
+                ),
             )
         else:
             yield passed(
                 db.arn,
-                f"Aurora cluster {spec.name}'s {len(db.instances)} instance(s) "
-                "are not publicly accessible",
+                msg(
+                    "Aurora cluster {name}'s {count} instance(s) are not publicly accessible",
+                    name=spec.name,
+                    count=len(db.instances),
+                ),
             )
 
 
@@ -263,24 +333,36 @@ def rds_cluster_in_private_data_subnets(facts: Facts, design: Design) -> Iterato
     """
     clusters = facts[DbClusters]
     vpcs = facts[Vpcs]
+    if undecided := undecided_vpc(vpcs, design):
+        yield undecided
+        return
     for spec in design.data.databases:
         db = clusters.get(spec.name)
         if db is None:
-            yield _missing("Aurora cluster", spec.name)
+            yield _missing(AURORA_CLUSTER, spec.name)
             continue
         outside = [s for s in db.subnet_ids if tier_of(s, vpcs, design) != spec.subnet_tier]
         if outside or not db.subnet_ids:
             yield failed(
                 db.arn,
-                f"Aurora cluster {spec.name}'s subnet group {db.subnet_group} "
-                f"has subnets outside the {spec.subnet_tier} tier: "
-                + describe_subnets(outside, vpcs, design),
+                msg(
+                    "Aurora cluster {name}'s subnet group {group} has subnets outside the "
+                    "{tier} tier: {subnets}",
+                    name=spec.name,
+                    group=db.subnet_group or msg("(none)"),
+                    tier=spec.subnet_tier,
+                    subnets=describe_subnets(outside, vpcs, design),
+                ),
             )
         else:
             yield passed(
                 db.arn,
-                f"Aurora cluster {spec.name} is in {spec.subnet_tier} subnets: "
-                + describe_subnets(db.subnet_ids, vpcs, design),
+                msg(
+                    "Aurora cluster {name} is in {tier} subnets: {subnets}",
+                    name=spec.name,
+                    tier=spec.subnet_tier,
+                    subnets=describe_subnets(db.subnet_ids, vpcs, design),
+                ),
             )
 
 
@@ -304,19 +386,26 @@ def rds_cluster_deletion_protection_enabled(facts: Facts, design: Design) -> Ite
     for spec in design.data.databases:
         db = clusters.get(spec.name)
         if db is None:
-            yield _missing("Aurora cluster", spec.name)
+            yield _missing(AURORA_CLUSTER, spec.name)
         elif db.deletion_protection == spec.deletion_protection:
             yield passed(
                 db.arn,
-                f"Aurora cluster {spec.name} has deletion protection "
-                f"{'on' if spec.deletion_protection else 'off'} as designed",
+                msg(
+                    "Aurora cluster {name} has deletion protection {state} as designed",
+                    name=spec.name,
+                    state=on_off(spec.deletion_protection),
+                ),
             )
         else:
             yield failed(
                 db.arn,
-                f"Aurora cluster {spec.name} has deletion protection "
-                f"{'on' if db.deletion_protection else 'off'}; the design has it "
-                f"{'on' if spec.deletion_protection else 'off'}",
+                msg(
+                    "Aurora cluster {name} has deletion protection {seen}; the design has it "
+                    "{want}",
+                    name=spec.name,
+                    seen=on_off(db.deletion_protection),
+                    want=on_off(spec.deletion_protection),
+                ),
             )
 
 
@@ -345,17 +434,26 @@ def elasticache_replication_group_encrypted(facts: Facts, design: Design) -> Ite
     for spec in design.data.caches:
         group = groups.get(spec.name)
         if group is None:
-            yield _missing("ElastiCache replication group", spec.name)
+            yield _missing(CACHE, spec.name)
             continue
-        problems = []
+        problems: list[Text] = []
         if spec.transit_encryption and not group.transit_encryption:
-            problems.append("in-transit encryption is off")
+            problems.append(msg("in-transit encryption is off"))
         if spec.at_rest_encryption and not group.at_rest_encryption:
-            problems.append("at-rest encryption is off")
+            problems.append(msg("at-rest encryption is off"))
         if problems:
-            yield failed(group.arn, f"cache {spec.name}: " + " and ".join(problems))
+            yield failed(
+                group.arn,
+                msg(
+                    "cache {name}: {problems}",
+                    name=spec.name,
+                    problems=joined(problems, style="clauses"),
+                ),
+            )
         else:
-            yield passed(group.arn, f"cache {spec.name} encrypts in transit and at rest")
+            yield passed(
+                group.arn, msg("cache {name} encrypts in transit and at rest", name=spec.name)
+            )
 
 
 @check(
@@ -381,15 +479,28 @@ def s3_bucket_public_access_blocked(facts: Facts, design: Design) -> Iterator[Re
     for bucket in facts[BucketPublicAccess].buckets:
         spec = next(b for b in design.data.buckets if b.name == bucket.name)
         if not spec.block_public_access:
-            yield skipped(bucket.name, f"the design does not block public access to {bucket.name}")
+            yield skipped(
+                bucket.name,
+                msg("the design does not block public access to {bucket}", bucket=bucket.name),
+            )
         elif not bucket.exists:
-            yield _missing("S3 bucket", bucket.name)
+            yield _missing(BUCKET, bucket.name)
         elif bucket.block is None:
-            yield failed(bucket.name, f"S3 bucket {bucket.name} has no public access block")
-        elif off := [f for f in BLOCK_FLAGS if not bucket.block.get(f)]:
-            yield failed(bucket.name, f"S3 bucket {bucket.name} does not set {', '.join(off)}")
+            yield failed(
+                bucket.name,
+                msg("S3 bucket {bucket} has no public access block", bucket=bucket.name),
+            )
+        elif off := [f for f in PUBLIC_ACCESS_BLOCK_FLAGS if not bucket.block.get(f)]:
+            yield failed(
+                bucket.name,
+                msg(
+                    "S3 bucket {bucket} does not set {flags}", bucket=bucket.name, flags=joined(off)
+                ),
+            )
         else:
-            yield passed(bucket.name, f"S3 bucket {bucket.name} blocks all public access")
+            yield passed(
+                bucket.name, msg("S3 bucket {bucket} blocks all public access", bucket=bucket.name)
+            )
 
 
 @check(
@@ -418,12 +529,19 @@ def secretsmanager_secret_encrypted_with_designed_key(
     for spec in design.data.secrets:
         secret = secrets.get(spec.name)
         if secret is None:
-            yield _missing("secret", spec.name)
+            yield _missing(SECRET, spec.name)
         elif key_matches(secret.kms_key_id, spec.kms_key, keys):
-            yield passed(secret.arn, f"secret {spec.name} is encrypted with {spec.kms_key}")
+            yield passed(
+                secret.arn,
+                msg("secret {name} is encrypted with {alias}", name=spec.name, alias=spec.kms_key),
+            )
         else:
             yield failed(
                 secret.arn,
-                f"secret {spec.name} is encrypted with "
-                f"{describe_key(secret.kms_key_id, keys)}; the design uses {spec.kms_key}",
+                msg(
+                    "secret {name} is encrypted with {key}; the design uses {alias}",
+                    name=spec.name,
+                    key=describe_key(secret.kms_key_id, keys),
+                    alias=spec.kms_key,
+                ),
             )

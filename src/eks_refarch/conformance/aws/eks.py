@@ -13,7 +13,13 @@ from eks_refarch.conformance.aws.facts import (
     OidcProviders,
     Vpcs,
 )
-from eks_refarch.conformance.aws.lookup import describe_key, describe_subnets, key_matches, tier_of
+from eks_refarch.conformance.aws.lookup import (
+    describe_key,
+    describe_subnets,
+    key_matches,
+    tier_of,
+    undecided_vpc,
+)
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import (
     Remediation,
@@ -25,17 +31,24 @@ from eks_refarch.conformance.model import (
 )
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design, support
-from eks_refarch.i18n import msg
+from eks_refarch.i18n import Text, joined, msg
 
 EKS_DOCS = "https://docs.aws.amazon.com/eks/latest/userguide/"
 
 
 def _missing_cluster(name: str) -> Result:
-    return failed(name, f"no EKS cluster is named {name}, the designed cluster")
+    return failed(name, msg("no EKS cluster is named {name}, the designed cluster", name=name))
 
 
 def missing_node_group(name: str, cluster: str) -> Result:
-    return failed(name, f"node group {name} of cluster {cluster} is missing")
+    return failed(
+        name,
+        msg(
+            "node group {node_group} of cluster {cluster} is missing",
+            node_group=name,
+            cluster=cluster,
+        ),
+    )
 
 
 def _minor(version: str) -> tuple[int, ...]:
@@ -140,18 +153,20 @@ def eks_endpoint_private(facts: Facts, design: Design) -> Iterator[Result]:
     if cluster is None:
         yield _missing_cluster(eks.name)
         return
-    problems = []
+    problems: list[Text] = []
     if want.private_access and not cluster.endpoint_private:
-        problems.append("private access is off")
+        problems.append(msg("private access is off"))
     if cluster.endpoint_public and not want.public_access:
-        problems.append("public access is on; the design has it off")
+        problems.append(msg("public access is on; the design has it off"))
     elif cluster.endpoint_public:
         if cluster.public_access_cidrs is None:
             yield skipped(
                 cluster.arn,
-                f"cluster {cluster.name}: public access is on as designed, "
-                "but the endpoint did not report publicAccessCidrs (an emulator gap: "
-                "moto 5.2.5 omits it)",
+                msg(
+                    "cluster {cluster}: public access is on as designed, but the endpoint did "
+                    "not report publicAccessCidrs (an emulator gap: moto 5.2.5 omits it)",
+                    cluster=cluster.name,
+                ),
             )
             return
         allowed = [ipaddress.ip_network(c) for c in want.public_access_cidrs]
@@ -162,18 +177,35 @@ def eks_endpoint_private(facts: Facts, design: Design) -> Iterator[Result]:
         ]
         if extra:
             problems.append(
-                f"public access is open to {', '.join(extra)}, beyond the designed "
-                f"{', '.join(want.public_access_cidrs) or 'nothing'}"
+                msg(
+                    "public access is open to {cidrs}, beyond the designed {designed}",
+                    cidrs=joined(extra),
+                    designed=joined(want.public_access_cidrs)
+                    if want.public_access_cidrs
+                    else msg("nothing"),
+                )
             )
     if problems:
-        yield failed(cluster.arn, f"cluster {cluster.name}'s endpoint: " + "; ".join(problems))
+        yield failed(
+            cluster.arn,
+            msg(
+                "cluster {cluster}'s endpoint: {problems}",
+                cluster=cluster.name,
+                problems=joined(problems, style="clauses"),
+            ),
+        )
     else:
-        public = "off" if not cluster.endpoint_public else "restricted to designed CIDRs"
         yield passed(
             cluster.arn,
-            f"cluster {cluster.name}'s endpoint is private "
-            f"(private access {'on' if cluster.endpoint_private else 'off'}, "
-            f"public access {public})",
+            msg(
+                "cluster {cluster}'s endpoint is private (private access {private}, public "
+                "access {public})",
+                cluster=cluster.name,
+                private=msg("on") if cluster.endpoint_private else msg("off"),
+                public=msg("restricted to designed CIDRs")
+                if cluster.endpoint_public
+                else msg("off"),
+            ),
         )
 
 
@@ -203,12 +235,23 @@ def eks_control_plane_logs_enabled(facts: Facts, design: Design) -> Iterator[Res
     if missing:
         yield failed(
             cluster.arn,
-            f"cluster {cluster.name} does not log {', '.join(missing)} "
-            f"(enabled: {', '.join(cluster.enabled_log_types) or 'none'})",
+            msg(
+                "cluster {cluster} does not log {missing} (enabled: {enabled})",
+                cluster=cluster.name,
+                missing=joined(missing),
+                enabled=joined(cluster.enabled_log_types)
+                if cluster.enabled_log_types
+                else msg("none"),
+            ),
         )
     else:
         yield passed(
-            cluster.arn, f"cluster {cluster.name} logs " + ", ".join(design.eks.control_plane_logs)
+            cluster.arn,
+            msg(
+                "cluster {cluster} logs {types}",
+                cluster=cluster.name,
+                types=joined(design.eks.control_plane_logs),
+            ),
         )
 
 
@@ -239,16 +282,29 @@ def eks_secrets_encrypted_with_designed_key(facts: Facts, design: Design) -> Ite
     elif not cluster.secrets_key_arns:
         yield failed(
             cluster.arn,
-            f"cluster {cluster.name} does not encrypt Secrets with a KMS "
-            f"key; the design uses {alias}",
+            msg(
+                "cluster {cluster} does not encrypt Secrets with a KMS key; the design uses "
+                "{alias}",
+                cluster=cluster.name,
+                alias=alias,
+            ),
         )
     elif any(key_matches(k, alias, keys) for k in cluster.secrets_key_arns):
-        yield passed(cluster.arn, f"cluster {cluster.name} encrypts Secrets with {alias}")
+        yield passed(
+            cluster.arn,
+            msg(
+                "cluster {cluster} encrypts Secrets with {alias}", cluster=cluster.name, alias=alias
+            ),
+        )
     else:
-        seen = ", ".join(describe_key(k, keys) for k in cluster.secrets_key_arns)
         yield failed(
             cluster.arn,
-            f"cluster {cluster.name} encrypts Secrets with {seen}; the design uses {alias}",
+            msg(
+                "cluster {cluster} encrypts Secrets with {seen}; the design uses {alias}",
+                cluster=cluster.name,
+                seen=joined(describe_key(k, keys) for k in cluster.secrets_key_arns),
+                alias=alias,
+            ),
         )
 
 
@@ -273,7 +329,10 @@ def iam_oidc_provider_registered(facts: Facts, design: Design) -> Iterator[Resul
     eks = facts[EksCluster]
     cluster = eks.cluster
     if design.eks.pod_credentials != "irsa":
-        yield skipped(eks.name, f"the design uses {design.eks.pod_credentials}, not IRSA")
+        yield skipped(
+            eks.name,
+            msg("the design uses {credentials}, not IRSA", credentials=design.eks.pod_credentials),
+        )
         return
     if cluster is None:
         yield _missing_cluster(eks.name)
@@ -281,13 +340,21 @@ def iam_oidc_provider_registered(facts: Facts, design: Design) -> Iterator[Resul
     issuer = (cluster.oidc_issuer or "").removeprefix("https://")
     if issuer and issuer in facts[OidcProviders].urls:
         yield passed(
-            cluster.arn, f"cluster {cluster.name}'s issuer {issuer} is an IAM OIDC provider"
+            cluster.arn,
+            msg(
+                "cluster {cluster}'s issuer {issuer} is an IAM OIDC provider",
+                cluster=cluster.name,
+                issuer=issuer,
+            ),
         )
     else:
         yield failed(
             cluster.arn,
-            f"cluster {cluster.name}'s issuer {issuer or '(none)'} is not "
-            "registered as an IAM OIDC provider",
+            msg(
+                "cluster {cluster}'s issuer {issuer} is not registered as an IAM OIDC provider",
+                cluster=cluster.name,
+                issuer=issuer or msg("(none)"),
+            ),
         )
 
 
@@ -310,6 +377,9 @@ def eks_node_groups_in_designed_subnets(facts: Facts, design: Design) -> Iterato
     """
     nodes = facts[NodeGroups]
     vpcs = facts[Vpcs]
+    if undecided := undecided_vpc(vpcs, design):
+        yield undecided
+        return
     for spec in design.eks.node_groups:
         group = nodes.get(spec.name)
         if group is None:
@@ -319,14 +389,22 @@ def eks_node_groups_in_designed_subnets(facts: Facts, design: Design) -> Iterato
         if outside or not group.subnet_ids:
             yield failed(
                 spec.name,
-                f"node group {spec.name} uses subnets outside the "
-                f"{spec.subnet_tier} tier: {describe_subnets(outside, vpcs, design)}",
+                msg(
+                    "node group {node_group} uses subnets outside the {tier} tier: {subnets}",
+                    node_group=spec.name,
+                    tier=spec.subnet_tier,
+                    subnets=describe_subnets(outside, vpcs, design),
+                ),
             )
         else:
             yield passed(
                 spec.name,
-                f"node group {spec.name} uses only {spec.subnet_tier} subnets: "
-                + describe_subnets(group.subnet_ids, vpcs, design),
+                msg(
+                    "node group {node_group} uses only {tier} subnets: {subnets}",
+                    node_group=spec.name,
+                    tier=spec.subnet_tier,
+                    subnets=describe_subnets(group.subnet_ids, vpcs, design),
+                ),
             )
 
 
@@ -361,22 +439,36 @@ def ec2_launch_template_requires_imdsv2(facts: Facts, design: Design) -> Iterato
         elif template is None:
             yield failed(
                 spec.name,
-                f"node group {spec.name} uses no launch template, so its "
-                f"nodes get EKS's default metadata options, not tokens {want.http_tokens}",
+                msg(
+                    "node group {node_group} uses no launch template, so its nodes get EKS's "
+                    "default metadata options, not tokens {tokens}",
+                    node_group=spec.name,
+                    tokens=want.http_tokens,
+                ),
             )
         elif (template.http_tokens, template.hop_limit) == (want.http_tokens, want.hop_limit):
             yield passed(
                 f"{template.id}:{template.version}",
-                f"launch template of node group "
-                f"{spec.name} sets tokens {want.http_tokens}, hop limit {want.hop_limit}",
+                msg(
+                    "launch template of node group {node_group} sets tokens {tokens}, hop "
+                    "limit {hops}",
+                    node_group=spec.name,
+                    tokens=want.http_tokens,
+                    hops=want.hop_limit,
+                ),
             )
         else:
             yield failed(
                 f"{template.id}:{template.version}",
-                f"launch template of node group "
-                f"{spec.name} sets tokens {template.http_tokens or 'unset (optional)'}, "
-                f"hop limit {template.hop_limit or 'unset'}; the design has tokens "
-                f"{want.http_tokens}, hop limit {want.hop_limit}",
+                msg(
+                    "launch template of node group {node_group} sets tokens {tokens}, hop "
+                    "limit {hops}; the design has tokens {want_tokens}, hop limit {want_hops}",
+                    node_group=spec.name,
+                    tokens=template.http_tokens or msg("unset (optional)"),
+                    hops=template.hop_limit or msg("unset"),
+                    want_tokens=want.http_tokens,
+                    want_hops=want.hop_limit,
+                ),
             )
 
 
@@ -400,7 +492,11 @@ def ec2_launch_template_volumes_encrypted(facts: Facts, design: Design) -> Itera
     for spec in design.eks.node_groups:
         if not spec.root_volume.encrypted:
             yield skipped(
-                spec.name, f"the design does not encrypt node group {spec.name}'s volumes"
+                spec.name,
+                msg(
+                    "the design does not encrypt node group {node_group}'s volumes",
+                    node_group=spec.name,
+                ),
             )
             continue
         group = nodes.get(spec.name)
@@ -410,19 +506,29 @@ def ec2_launch_template_volumes_encrypted(facts: Facts, design: Design) -> Itera
         elif template is None or not template.volumes:
             yield failed(
                 spec.name,
-                f"node group {spec.name}'s launch template maps no EBS "
-                "volume, so it cannot require encryption",
+                msg(
+                    "node group {node_group}'s launch template maps no EBS volume, so it "
+                    "cannot require encryption",
+                    node_group=spec.name,
+                ),
             )
         elif plain := [v.device for v in template.volumes if not v.encrypted]:
             yield failed(
                 f"{template.id}:{template.version}",
-                f"launch template of node group {spec.name} leaves {', '.join(plain)} unencrypted",
+                msg(
+                    "launch template of node group {node_group} leaves {devices} unencrypted",
+                    node_group=spec.name,
+                    devices=joined(plain),
+                ),
             )
         else:
             yield passed(
                 f"{template.id}:{template.version}",
-                f"launch template of node group "
-                f"{spec.name} encrypts " + ", ".join(v.device for v in template.volumes),
+                msg(
+                    "launch template of node group {node_group} encrypts {devices}",
+                    node_group=spec.name,
+                    devices=joined(v.device for v in template.volumes),
+                ),
             )
 
 
@@ -445,14 +551,23 @@ def eks_addons_installed(facts: Facts, design: Design) -> Iterator[Result]:
     addons = facts[Addons]
     if addons.names is None:
         yield skipped(
-            addons.cluster, f"add-ons of cluster {addons.cluster} could not be listed: {addons.gap}"
+            addons.cluster,
+            msg(
+                "add-ons of cluster {cluster} could not be listed: {gap}",
+                cluster=addons.cluster,
+                gap=addons.gap or "",
+            ),
         )
         return
     for name in design.eks.addons:
         if name in addons.names:
-            yield passed(f"{addons.cluster}/{name}", f"add-on {name} is installed")
+            yield passed(f"{addons.cluster}/{name}", msg("add-on {addon} is installed", addon=name))
         else:
             yield failed(
                 f"{addons.cluster}/{name}",
-                f"add-on {name} is not installed on cluster {addons.cluster}",
+                msg(
+                    "add-on {addon} is not installed on cluster {cluster}",
+                    addon=name,
+                    cluster=addons.cluster,
+                ),
             )

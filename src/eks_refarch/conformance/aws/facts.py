@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from eks_refarch.i18n import Text
+
 # Network (EC2).
 
 
@@ -18,6 +20,10 @@ from datetime import datetime
 class Vpc:
     id: str
     cidrs: tuple[str, ...]  # the primary block first, then associated ones
+    ipv6_cidrs: tuple[str, ...] = ()
+    # What the design names that has network interfaces in this VPC ("ALB sakura-shop-edge",
+    # "EKS cluster sakura-shop"): the evidence that tells look-alike VPCs apart.
+    holds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ class NetworkInterface:
     description: str
     instance_id: str | None
     public_ip: str | None
+    groups: tuple[str, ...] = ()  # the security groups attached to it
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,7 @@ class IngressRule:
     to_port: int | None
     cidrs: tuple[str, ...]  # IPv4 and IPv6 ranges
     source_groups: tuple[str, ...]
+    prefix_lists: tuple[str, ...] = ()  # managed prefix list ids, whose entries are not read
 
     def ports(self) -> str:
         if self.protocol == "-1" or self.from_port is None:
@@ -179,18 +187,56 @@ class LoadBalancer:
 
 @dataclass(frozen=True)
 class LoadBalancers:
-    """Every load balancer in the region, Classic included."""
+    """Every load balancer in the region, Classic included, and how far the run looks.
+
+    ``scope`` is the run's ``--scope``: ``account`` judges every load balancer in the
+    region; ``vpc`` narrows account-wide rules to the design's VPC.
+    """
 
     load_balancers: tuple[LoadBalancer, ...]
+    scope: str = "account"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    protocol: str  # HTTPS, HTTP or "#{protocol}" (the request's own)
+    port: str
+    host: str
+    path: str
+    query: str
+    status: str  # HTTP_301 or HTTP_302
 
 
 @dataclass(frozen=True)
 class ListenerAction:
-    type: str  # forward, redirect, fixed-response, ...
-    target_group_arns: tuple[str, ...] = ()
-    redirect_protocol: str | None = None
-    redirect_port: str | None = None
-    redirect_status: str | None = None
+    """One action of a listener rule or default. Actions run in ``order``; an
+    authenticate-* action is followed by the one that answers (forward, redirect, ...)."""
+
+    type: str  # forward, redirect, fixed-response, authenticate-oidc, authenticate-cognito
+    order: int = 0
+    # (target group ARN, weight) for forward; a group with weight 0 receives nothing.
+    forwards: tuple[tuple[str, int], ...] = ()
+    redirect: Redirect | None = None
+    status_code: str | None = None  # of a fixed response
+
+    @property
+    def target_group_arns(self) -> tuple[str, ...]:
+        """The target groups this action can send requests to (weight above 0)."""
+        return tuple(arn for arn, weight in self.forwards if weight > 0)
+
+
+@dataclass(frozen=True)
+class ListenerRule:
+    """A rule of a listener, or its default action (``priority`` "default")."""
+
+    arn: str
+    priority: str  # "1" to "50000", or "default"
+    conditions: tuple[str, ...]  # as a reader would say them: "path-pattern /api/*"
+    actions: tuple[ListenerAction, ...]
+
+    @property
+    def is_default(self) -> bool:
+        return self.priority == "default"
 
 
 @dataclass(frozen=True)
@@ -199,18 +245,25 @@ class Listener:
     port: int
     protocol: str
     ssl_policy: str | None
-    certificate_arns: tuple[str, ...]
+    certificate_arns: tuple[str, ...]  # as DescribeListeners lists them (AWS: the default)
     default_actions: tuple[ListenerAction, ...]
 
 
 @dataclass(frozen=True)
 class Alb:
-    """The designed ALB (looked up by the design's name), its attributes and listeners."""
+    """The designed ALB and its attributes and listeners.
+
+    Found by the design's name; when no load balancer has it, by shape: the one
+    internet-facing application load balancer in the region (``found_by`` says so).
+    ``candidates`` lists the look-alikes when the shape fits several.
+    """
 
     name: str
-    load_balancer: LoadBalancer | None  # None: no load balancer has the designed name
+    load_balancer: LoadBalancer | None  # None: not found (see candidates)
     attributes: Mapping[str, str] = field(default_factory=dict)
     listeners: tuple[Listener, ...] = ()
+    found_by: str | None = None  # None: by the designed name; else how it was found
+    candidates: tuple[str, ...] = ()  # names of look-alikes when it could not be chosen
 
     def listener(self, port: int) -> Listener | None:
         return next((li for li in self.listeners if li.port == port), None)
@@ -240,20 +293,35 @@ class TargetGroup:
 
 
 @dataclass(frozen=True)
-class AlbTargetGroups:
-    """The target groups behind the designed ALB: the cross-layer fact.
+class ListenerRoutes:
+    """A listener of the designed ALB with every rule, in the order the ALB evaluates them:
+    by priority, the default action last."""
 
-    ``forwarded`` are the groups the ALB's HTTPS listener (``design.edge.alb.https_port``)
-    forwards to, with their port, protocol, target type, health-check port and path, and
-    the Auto Scaling groups attached to them. ``named`` is the group that carries the
-    design's target-group name, wherever it is attached. Import it from
-    ``eks_refarch.conformance.aws.facts``.
+    listener: Listener
+    rules: tuple[ListenerRule, ...]
+
+    @property
+    def tls(self) -> bool:
+        return self.listener.protocol == "HTTPS"
+
+
+@dataclass(frozen=True)
+class AlbTargetGroups:
+    """Where the designed ALB sends requests: the routing fact, and the cross-layer one.
+
+    ``routes`` holds every listener and rule. ``forwarded`` are the target groups that some
+    rule of a TLS (HTTPS) listener can forward to, with their port, protocol, target type,
+    health check and attached Auto Scaling groups. ``named`` is the group that carries the
+    design's target-group name, wherever it is attached (else the one forwarded group with
+    the designed shape). Import it from ``eks_refarch.conformance.aws.facts``.
     """
 
-    alb_arn: str | None  # None: the designed ALB does not exist
-    https_listener_arn: str | None  # None: it has no listener on the HTTPS port
+    alb_arn: str | None  # None: the designed ALB was not found
+    https_listener_arn: str | None  # None: it has no listener on the designed HTTPS port
     forwarded: tuple[TargetGroup, ...]
     named: TargetGroup | None
+    routes: tuple[ListenerRoutes, ...] = ()
+    groups: Mapping[str, TargetGroup] = field(default_factory=dict)  # every group, by ARN
 
 
 @dataclass(frozen=True)
@@ -263,14 +331,63 @@ class Certificate:
     subject_alternative_names: tuple[str, ...]
     status: str
     not_after: datetime | None
+    is_default: bool = True  # False: an SNI certificate of the listener
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.domain, *self.subject_alternative_names)))
+
+
+@dataclass(frozen=True)
+class HttpsListener:
+    """One HTTPS listener of the designed ALB and every certificate on it."""
+
+    arn: str
+    port: int
+    certificates: tuple[Certificate, ...]
 
 
 @dataclass(frozen=True)
 class ListenerCertificates:
-    """The certificates on the designed ALB's HTTPS listener, and when they were read."""
+    """The certificates on the designed ALB's HTTPS listeners, and when they were read."""
 
     read_at: datetime
-    certificates: tuple[Certificate, ...]
+    listeners: tuple[HttpsListener, ...]
+
+    @property
+    def certificates(self) -> tuple[Certificate, ...]:
+        return tuple(c for li in self.listeners for c in li.certificates)
+
+
+@dataclass(frozen=True)
+class WafRule:
+    """One rule of a web ACL, as far as its effect on the managed rule groups goes."""
+
+    name: str
+    priority: int
+    # A managed rule group "<vendor>/<name>", or None for a rule of the ACL's own.
+    managed_group: str | None
+    # Of an own rule: allow, block, count, captcha or challenge. Of a rule group: None.
+    action: str | None = None
+    # Of a rule group: "none" (its rules act) or "count" (they only count).
+    override: str | None = None
+    # Rules of the group turned to another action: (rule name, action); ExcludedRules
+    # (the older API) are ("<name>", "count").
+    rule_overrides: tuple[tuple[str, str], ...] = ()
+    scope_down: bool = False  # the group inspects only requests a statement matches
+
+
+@dataclass(frozen=True)
+class WebAcl:
+    name: str
+    arn: str
+    default_action: str  # allow or block
+    rules: tuple[WafRule, ...] = ()
+
+    @property
+    def managed_rule_groups(self) -> tuple[str, ...]:
+        """ "<vendor>/<name>" of every managed rule group in the ACL."""
+        return tuple(r.managed_group for r in self.rules if r.managed_group)
 
 
 @dataclass(frozen=True)
@@ -280,13 +397,7 @@ class WafAssociation:
     alb_arn: str | None
     web_acl_name: str | None
     web_acl_arn: str | None
-
-
-@dataclass(frozen=True)
-class WebAcl:
-    name: str
-    arn: str
-    managed_rule_groups: tuple[str, ...]  # "<vendor>/<name>"
+    web_acl: WebAcl | None = None  # the associated ACL in full
 
 
 @dataclass(frozen=True)
@@ -305,12 +416,29 @@ class AliasRecord:
 
 
 @dataclass(frozen=True)
+class HostedZone:
+    id: str
+    records: tuple[AliasRecord, ...]  # the designed record's entries in this zone
+
+
+@dataclass(frozen=True)
 class DnsRecords:
-    """The designed record's entries in the designed hosted zone."""
+    """The designed record's entries in each public hosted zone with the designed name.
+
+    Usually one zone; a stale duplicate zone makes two, and the rule chooses by evidence.
+    """
 
     zone: str
-    zone_id: str | None  # None: no public hosted zone with the designed name
-    records: tuple[AliasRecord, ...]
+    zones: tuple[HostedZone, ...]
+
+    @property
+    def zone_id(self) -> str | None:
+        """The zone's id when there is exactly one."""
+        return self.zones[0].id if len(self.zones) == 1 else None
+
+    @property
+    def records(self) -> tuple[AliasRecord, ...]:
+        return tuple(r for z in self.zones for r in z.records)
 
 
 # EKS and what it runs on.
@@ -358,11 +486,21 @@ class LaunchTemplate:
 
 
 @dataclass(frozen=True)
+class RemoteAccess:
+    """SSH access EKS opens to a node group's nodes (only without a launch template)."""
+
+    ssh_key: str | None
+    source_groups: tuple[str, ...]  # empty: EKS opens port 22 to 0.0.0.0/0
+
+
+@dataclass(frozen=True)
 class NodeGroup:
     name: str
     subnet_ids: tuple[str, ...]
     asg_names: tuple[str, ...]
     launch_template: LaunchTemplate | None  # None: EKS's default template is used
+    remote_access: RemoteAccess | None = None
+    remote_access_group: str | None = None  # the security group EKS made for it
 
 
 @dataclass(frozen=True)
@@ -382,7 +520,7 @@ class Addons:
 
     cluster: str
     names: tuple[str, ...] | None  # None together with gap
-    gap: str | None = None  # the endpoint does not implement the API (an emulator)
+    gap: Text | None = None  # the endpoint does not implement the API (an emulator)
 
 
 @dataclass(frozen=True)
@@ -464,6 +602,8 @@ class DbCluster:
 @dataclass(frozen=True)
 class DbClusters:
     clusters: tuple[DbCluster, ...]
+    # Every DB subnet group's subnets, the designed clusters' and any other's.
+    subnet_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, cluster_id: str) -> DbCluster | None:
         return next((c for c in self.clusters if c.id == cluster_id), None)
@@ -480,9 +620,20 @@ class CacheGroup:
 @dataclass(frozen=True)
 class CacheGroups:
     groups: tuple[CacheGroup, ...]
+    # Every cache subnet group's subnets.
+    subnet_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, group_id: str) -> CacheGroup | None:
         return next((g for g in self.groups if g.id == group_id), None)
+
+
+# The four settings of an S3 public access block, as S3 names them.
+PUBLIC_ACCESS_BLOCK_FLAGS = (
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+)
 
 
 @dataclass(frozen=True)
@@ -514,3 +665,31 @@ class Secrets:
 
     def get(self, name: str) -> Secret | None:
         return next((s for s in self.secrets if s.name == name), None)
+
+
+# Audit (CloudTrail).
+
+
+@dataclass(frozen=True)
+class Trail:
+    name: str
+    arn: str
+    home_region: str
+    multi_region: bool
+    organization: bool
+    log_file_validation: bool
+    kms_key_id: str | None  # None: SSE-S3, not a KMS key
+    bucket: str | None
+    logging: bool  # GetTrailStatus IsLogging
+    # Management events recorded: "All", "ReadOnly", "WriteOnly", or None for none.
+    management_events: str | None
+
+
+@dataclass(frozen=True)
+class Trails:
+    """Every trail that records this region, the ones other regions own included."""
+
+    trails: tuple[Trail, ...]
+
+    def get(self, name: str) -> Trail | None:
+        return next((t for t in self.trails if t.name == name), None)

@@ -6,6 +6,8 @@ registry) can name these outcomes without importing boto3.
 
 from __future__ import annotations
 
+from eks_refarch.i18n import msg
+
 
 class Absent(Exception):
     """AWS said the resource does not exist, with one of the codes the caller expected."""
@@ -21,7 +23,11 @@ class EndpointGap(Exception):
     def __init__(self, action: str, endpoint: str, detail: str) -> None:
         self.action = action
         self.endpoint = endpoint
-        super().__init__(
-            f"the endpoint {endpoint} does not implement {action} ({detail}); AWS does, "
-            "so this is an emulator gap"
+        self.message = msg(
+            "the endpoint {endpoint} does not implement {action} ({detail}); AWS does, so "
+            "this is an emulator gap",
+            endpoint=endpoint,
+            action=action,
+            detail=detail,
         )
+        super().__init__(str(self.message))

@@ -34,6 +34,6 @@ def build_cluster(params: Mapping[str, Any], design: Design) -> ClusterSource:
     if not kubeconfig:
         raise _usage("--kubeconfig", "the cluster checks need --kubeconfig or --manifests")
     require("cluster", "refarch check --kubeconfig")
-    from eks_refarch.conformance.cluster.live import live_source
+    from eks_refarch.conformance.cluster.live import Timeouts, live_source
 
-    return live_source(Path(kubeconfig), context)
+    return live_source(Path(kubeconfig), context, Timeouts.of(params))

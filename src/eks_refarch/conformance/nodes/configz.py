@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import urllib3
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
 from eks_refarch.conformance.cluster.kinds import NODE_PROXY, NODES
-from eks_refarch.conformance.cluster.live import TIMEOUT, LiveSource, refusal, status_message
-from eks_refarch.conformance.facts import CollectionError
+from eks_refarch.conformance.cluster.live import LiveSource, status_message
 from eks_refarch.conformance.nodes.facts import KubeletNode, Unknown
 from eks_refarch.conformance.nodes.kubelet import effective
 from eks_refarch.design.model import Kubelet
@@ -42,27 +40,32 @@ class ConfigzNodes:
     def _node(self, name: str) -> KubeletNode:
         target = f"node/{name}"
         api = client.CoreV1Api(self.live.api)
-        try:
+
+        def request() -> Any:
             # Raw bytes: with its declared return type "str" the client would turn the
             # JSON into the str() of a Python dict. Unloaded, it returns the response
             # object, which its annotation does not say.
-            response: Any = api.connect_get_node_proxy_with_path(
-                name, "configz", _preload_content=False, _request_timeout=TIMEOUT
-            )
-            body: Any = json.loads(response.data)
-        except ApiException as exc:
-            if exc.status in (401, 403):
-                raise refusal(f"nodes/proxy ({target})", NODE_PROXY, exc) from None
-            reason = f"{target}{CONFIGZ} answered HTTP {exc.status}: {status_message(exc)}"
+            try:
+                return api.connect_get_node_proxy_with_path(
+                    name,
+                    "configz",
+                    _preload_content=False,
+                    _request_timeout=self.live.timeouts.pair,
+                )
+            except ApiException as exc:
+                if exc.status in (401, 403):
+                    raise  # the permission is missing for every node alike
+                return exc  # this node's kubelet answered badly (or not) through the proxy
+
+        # Through the source's call(): a silent API server is asked once, not once per node.
+        answer: Any = self.live.call(NODE_PROXY, request, what=f"nodes/proxy ({target})")
+        if isinstance(answer, ApiException):
+            reason = f"{target}{CONFIGZ} answered HTTP {answer.status}: {status_message(answer)}"
             return KubeletNode(target, Unknown(reason), FILES_UNSEEN, FILES_UNSEEN)
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise CollectionError(
-                f"nodes/proxy ({target})",
-                f"a reachable API server at {self.live.host}",
-                f"{type(exc).__name__}: {exc}",
-            ) from None
+        try:
+            body: Any = json.loads(answer.data)
         except ValueError:
-            reason = f"{target}{CONFIGZ} did not answer JSON"
+            reason = f"{target}{CONFIGZ} answered with a body that is not JSON (garbage)"
             return KubeletNode(target, Unknown(reason), FILES_UNSEEN, FILES_UNSEEN)
         config = body.get("kubeletconfig") if isinstance(body, dict) else None
         if not isinstance(config, dict):

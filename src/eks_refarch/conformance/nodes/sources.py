@@ -34,7 +34,8 @@ def build_nodes(params: Mapping[str, Any], design: Design) -> NodeSource:
         options = {name: params[name] for name in TESTINFRA_OPTIONS if params.get(name)}
         return TestinfraNodes(host_urls(hosts), partial(testinfra.get_host, **options))
     require("cluster", "refarch check --kubeconfig")
-    from eks_refarch.conformance.cluster.live import live_source
+    from eks_refarch.conformance.cluster.live import Timeouts, live_source
     from eks_refarch.conformance.nodes.configz import ConfigzNodes
 
-    return ConfigzNodes(live_source(Path(params["kubeconfig"]), params.get("context")))
+    kubeconfig = Path(params["kubeconfig"])
+    return ConfigzNodes(live_source(kubeconfig, params.get("context"), Timeouts.of(params)))
