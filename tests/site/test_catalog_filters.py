@@ -27,7 +27,8 @@ def index_page(base_url: str, recorder: Recorder) -> Iterator[Page]:
 
 def _shown(page: Page) -> list[str]:
     return page.eval_on_selector_all(
-        "#refarch-check-catalog tbody tr:not([hidden]) code", "els => els.map(e => e.textContent)"
+        "#refarch-check-catalog tbody tr:not([hidden]) td:first-child code",
+        "els => els.map(e => e.textContent)",
     )
 
 
