@@ -35,7 +35,7 @@ CheckId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(_[a-z0-9]+)+$")]
 
 class Benchmark(Model):
     name: str
-    checks: str  # which release and provider the ids come from
+    checks: str  # which release the ids come from (the provider is in scope)
     url: Annotated[str, StringConstraints(pattern=r"^https://")]
     cis: str
     scope: Text

@@ -145,7 +145,7 @@ ENGLISH_WORDS = frozenset(
         "optional", "none", "accepted", "proposed", "deprecated", "superseded", "mesh",
         "metrics", "dashboards", "logs", "traces", "secrets", "policy", "certificates",
         "autoscaling", "audit", "scheduler", "authenticator", "sandbox", "graduated",
-        "incubating", "critical", "high", "medium", "low",
+        "incubating", "critical", "high", "medium", "low", "allow", "block",
     }
 )  # fmt: skip
 

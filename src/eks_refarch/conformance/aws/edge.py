@@ -561,10 +561,11 @@ def elbv2_alb_forwards_to_gateway_nodeport(facts: Facts, design: Design) -> Iter
     """Every path through the ALB's HTTPS listeners reaches only the gateway's nodePort.
 
     Each rule of each HTTPS listener is judged in the order the ALB evaluates them, the
-    default action last: forwarding (to one or several weighted target groups) must reach
-    only instance targets on the gateway's http nodePort, where kube-proxy hands requests
-    to the Istio ingress gateway; redirects to HTTPS and fixed responses (a maintenance
-    page) reach no target and pass. Any other target is a way into the VPC around the mesh.
+    default action last: forwarding (to one target group, or by weight to more than one)
+    must reach only instance targets on the gateway's http nodePort, where kube-proxy hands
+    requests to the Istio ingress gateway; redirects to HTTPS and fixed responses (a
+    maintenance page) reach no target and pass. Any other target is a way into the VPC
+    around the mesh.
     """
     alb = facts[Alb]
     routing = facts[AlbTargetGroups]
@@ -888,8 +889,8 @@ def wafv2_web_acl_managed_rule_groups_present(facts: Facts, design: Design) -> I
     The rule groups are the protection (common exploits, known bad inputs, IP reputation,
     SQL injection). A group that is present but overridden to Count, has rules overridden
     to Count or Allow, inspects only what a scope-down statement matches, or comes after a
-    rule that allows requests, lets those requests through; so does a default action that
-    allows what the design blocks.
+    rule that allows requests, lets those requests through. A default action that allows
+    what the design blocks does the same.
     """
     want = design.edge.waf
     acl, by_name = _designed_acl(facts, design)
@@ -982,8 +983,8 @@ def route53_record_aliases_alb(facts: Facts, design: Design) -> Iterator[Result]
     """The designed DNS record is an alias for the designed ALB.
 
     Users reach the shop by this name; if it points anywhere else, the WAF, TLS policy and
-    redirect of the designed ALB do not apply to them. When several public zones have the
-    designed name (a stale copy), the one that holds the alias is the one judged.
+    redirect of the designed ALB do not apply to them. When more than one public zone has
+    the designed name (a stale copy), the one that holds the alias is the one judged.
     """
     dns = facts[DnsRecords]
     alb = facts[Alb]
