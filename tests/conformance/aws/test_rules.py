@@ -587,7 +587,8 @@ def test_look_alike_albs_are_named_as_candidates_and_never_failed(design: Design
 def test_a_redirect_to_any_port_but_the_designed_https_port_fails(
     design: Design, port: str
 ) -> None:
-    redirect = replace(REDIRECT, redirect=replace(REDIRECT.redirect, port=port))  # type: ignore[arg-type]
+    assert REDIRECT.redirect is not None
+    redirect = replace(REDIRECT, redirect=replace(REDIRECT.redirect, port=port))
     facts = _listener(80, default_actions=(redirect,))(conforming())
     (result,) = evaluate("elbv2_alb_http_redirects_to_https", facts, design)
     assert result.status is Status.FAIL

@@ -1,0 +1,147 @@
+"""Mutation testing in batches (`make mutation`), and the score table it leaves behind.
+
+mutmut (configured in pyproject.toml's [tool.mutmut]) copies src/ into mutants/, records
+once which fast unit test reaches which function, then runs each mutant against those
+tests alone. This script runs one batch of modules at a time, so a long run can be
+stopped and resumed batch by batch (mutmut keeps every verdict in mutants/*.meta), and
+then writes tests/mutation/RESULTS.md: the score per module, and every surviving mutant
+with its justification from tests/mutation/justified.yaml or marked as unexplained.
+
+    scripts/mutation.py                 every batch, then the summary
+    scripts/mutation.py report runner   those batches, then the summary
+    scripts/mutation.py --summary       only the summary, from the verdicts on disk
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANTS = ROOT / "mutants"
+RESULTS = ROOT / "tests/mutation/RESULTS.md"
+JUSTIFIED = ROOT / "tests/mutation/justified.yaml"
+
+# Batch name -> the mutant names it runs (fnmatch patterns over module.function names).
+BATCHES: dict[str, tuple[str, ...]] = {
+    "report": ("eks_refarch.conformance.report.*",),
+    "runner": ("eks_refarch.conformance.runner.*",),
+    "design": ("eks_refarch.design.*",),
+    "aws": ("eks_refarch.conformance.aws.*",),
+    "cluster": ("eks_refarch.conformance.cluster.*",),
+    "nodes": ("eks_refarch.conformance.nodes.*",),
+}
+
+# mutmut's exit codes, as its stats module reads them.
+KILLED = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"}
+SURVIVED = 0
+NO_TESTS = {5, 33}
+
+
+@dataclass
+class Module:
+    name: str
+    counts: Counter[str]
+    survivors: list[str]  # survived, or reached by no selected test
+
+
+def run_batches(names: list[str], children: int) -> None:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    for name in names:
+        print(f"mutation: batch {name}", flush=True)
+        command = [
+            str(Path(sys.executable).parent / "mutmut"),
+            "run",
+            "--max-children",
+            str(children),
+        ]
+        subprocess.run([*command, *BATCHES[name]], cwd=ROOT, env=env, check=True)
+
+
+def read_verdicts() -> list[Module]:
+    modules: list[Module] = []
+    for meta in sorted(MUTANTS.glob("src/**/*.py.meta")):
+        relative = meta.relative_to(MUTANTS / "src").with_suffix("").with_suffix("")
+        module = Module(".".join(relative.parts), Counter(), [])
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for key, code in sorted(codes.items()):
+            if code in KILLED:
+                module.counts["killed"] += 1
+            elif code == SURVIVED:
+                module.counts["survived"] += 1
+                module.survivors.append(key)
+            elif code in NO_TESTS:
+                module.counts["no tests"] += 1
+                module.survivors.append(key)
+            elif code is None:
+                module.counts["not run"] += 1
+            else:
+                module.counts["other"] += 1
+        if codes:
+            modules.append(module)
+    return modules
+
+
+def summary(modules: list[Module], justified: dict[str, str]) -> str:
+    lines = [
+        "# Mutation testing: results",
+        "",
+        "Written by `scripts/mutation.py`: `make mutation` runs every batch (mutmut, per-mutant",
+        "timeout from each test's measured duration), `scripts/mutation.py BATCH...` some of",
+        f"them ({', '.join(BATCHES)}), `scripts/mutation.py --summary` rewrites this file from",
+        "the verdicts in mutants/. The justifications come from `tests/mutation/justified.yaml`.",
+        "Score = (killed + justified survivors) / (killed + survived + no tests); a mutant",
+        "that no selected test reaches counts against the score. `not run`: not yet run.",
+        "",
+        "| module | mutants | killed | survived | no tests | justified | not run | score |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    unexplained: list[str] = []
+    for module in modules:
+        c = module.counts
+        ok = [s for s in module.survivors if s in justified]
+        unexplained += [s for s in module.survivors if s not in justified]
+        total = sum(c.values())
+        tested = c["killed"] + c["survived"] + c["no tests"]
+        score = f"{100 * (c['killed'] + len(ok)) / tested:.1f}%" if tested else "n/a"
+        lines.append(
+            f"| `{module.name}` | {total} | {c['killed']} | {c['survived']} | {c['no tests']} "
+            f"| {len(ok)} | {c['not run']} | {score} |"
+        )
+    lines += ["", "## Justified survivors", ""]
+    for module in modules:
+        for key in module.survivors:
+            if key in justified:
+                lines.append(f"- `{key}`: {justified[key]}")
+    lines += ["", "## Unexplained survivors", ""]
+    lines += [f"- `{key}`" for key in unexplained] or ["None."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("batches", nargs="*", help=f"some of: {', '.join(BATCHES)}")
+    parser.add_argument("--summary", action="store_true", help="only write RESULTS.md")
+    parser.add_argument("--children", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    unknown = sorted(set(args.batches) - set(BATCHES))
+    if unknown:
+        parser.error(f"no batch {', '.join(unknown)}; the batches are {', '.join(BATCHES)}")
+    if not args.summary:
+        run_batches(args.batches or list(BATCHES), args.children)
+    justified = yaml.safe_load(JUSTIFIED.read_text(encoding="utf-8")) or {}
+    RESULTS.write_text(summary(read_verdicts(), justified), encoding="utf-8")
+    print(f"mutation: wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
