@@ -20,9 +20,12 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import libcst as cst
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,13 +60,64 @@ def run_batches(names: list[str], children: int) -> None:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     for name in names:
         print(f"mutation: batch {name}", flush=True)
-        command = [
-            str(Path(sys.executable).parent / "mutmut"),
-            "run",
-            "--max-children",
-            str(children),
-        ]
+        command = [sys.executable, __file__, "mutmut", "run", "--max-children", str(children)]
         subprocess.run([*command, *BATCHES[name]], cwd=ROOT, env=env, check=True)
+
+
+def _is_rule(node: object) -> bool:
+    """A function whose decorators are all ``@check(...)``: a rule of the registry."""
+    return (
+        isinstance(node, cst.FunctionDef)
+        and bool(node.decorators)
+        and all(
+            isinstance(d.decorator, cst.Call)
+            and isinstance(d.decorator.func, cst.Name)
+            and d.decorator.func.value == "check"
+            for d in node.decorators
+        )
+    )
+
+
+def mutmut_with_rules(args: list[str]) -> None:
+    """Run mutmut's command line, mutating the rules too.
+
+    mutmut 3 leaves every decorated function unmutated
+    (``file_mutation.MutationVisitor._skip_node_and_children``): it copies a function once
+    as the original and once per mutant, and a decorator run on each copy could register
+    it many times. Every rule here is decorated with ``@check(...)``, so nothing of the
+    rules would be mutated. ``@check`` only registers the function it is given, under its
+    ``__name__`` and docstring, which the trampoline keeps (functools.wraps); so the rules
+    are mutated, ``@check`` stays on the trampoline alone (registered once, as before),
+    and the copies are left undecorated. Mutant generation forks (mutmut sets the start
+    method), so the workers inherit these patches.
+    """
+    from mutmut.__main__ import cli
+    from mutmut.mutation import file_mutation
+
+    skip = file_mutation.MutationVisitor._skip_node_and_children
+    arrange = file_mutation.function_trampoline_arrangement
+
+    def skip_unless_rule(visitor: file_mutation.MutationVisitor, node: cst.CSTNode) -> bool:
+        return False if _is_rule(node) else skip(visitor, node)
+
+    def arrange_rule(
+        function: cst.FunctionDef, mutants: Iterable[file_mutation.Mutation], class_name: str | None
+    ) -> tuple[Sequence[Any], Sequence[Any], Sequence[Any], Sequence[str]]:
+        if not _is_rule(function):
+            return arrange(function, mutants, class_name)
+        declared, nodes, assigned, names = arrange(
+            function.with_changes(decorators=()), mutants, class_name
+        )
+        trampoline, *copies = nodes
+        assert isinstance(trampoline, cst.FunctionDef)
+        trampoline = trampoline.with_changes(
+            decorators=[*function.decorators, *trampoline.decorators]
+        )
+        return declared, [trampoline, *copies], assigned, names
+
+    setattr(file_mutation.MutationVisitor, "_skip_node_and_children", skip_unless_rule)  # noqa: B010
+    file_mutation.function_trampoline_arrangement = arrange_rule
+    cli.main(args=args, prog_name="mutmut")
 
 
 def read_verdicts() -> list[Module]:
@@ -127,6 +181,9 @@ def summary(modules: list[Module], justified: dict[str, str]) -> str:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["mutmut"]:
+        mutmut_with_rules(sys.argv[2:])
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("batches", nargs="*", help=f"some of: {', '.join(BATCHES)}")
     parser.add_argument("--summary", action="store_true", help="only write RESULTS.md")
