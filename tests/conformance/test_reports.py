@@ -7,6 +7,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -16,9 +17,11 @@ from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cli import decision_lines
 from eks_refarch.conformance.model import Finding, Severity, Status
 from eks_refarch.conformance.report import RENDERERS, Report
+from eks_refarch.conformance.report.json import read_json
 from eks_refarch.conformance.report.text import render_stats
 from eks_refarch.conformance.runner import RunResult
 from eks_refarch.design import Design
+from eks_refarch.errors import UserInputError
 from eks_refarch.i18n import LANGUAGES, joined, msg
 from tests.helpers import REPO, SHIPPED_DESIGN
 
@@ -341,3 +344,24 @@ def test_every_format_speaks_the_reports_language_and_keeps_ids_and_statuses(fmt
             assert "不合格" not in english
     for check_id in ("eks_endpoint_private", "vpc_flow_logs_enabled"):
         assert check_id in japanese
+
+
+def test_a_json_report_reads_back_as_the_findings_it_was_written_from() -> None:
+    text = RENDERERS["json"](REPORT)
+    assert read_json(text, Path("report.json")) == FINDINGS
+
+
+def test_a_file_that_is_not_json_is_a_user_error_naming_the_file_and_the_line() -> None:
+    with pytest.raises(UserInputError) as caught:
+        read_json('{\n  "summary": {},\n  oops\n}', Path("out/report.json"))
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("out/report.json:3: not a JSON report: ")
+
+
+def test_a_finding_without_a_status_is_a_user_error_naming_the_field() -> None:
+    document = json.loads(RENDERERS["json"](REPORT))
+    del document["findings"][1]["status"]
+    with pytest.raises(UserInputError) as caught:
+        read_json(json.dumps(document), Path("report.json"))
+    (problem,) = caught.value.problems
+    assert str(problem) == "report.json: findings[1].status: Field required (a refarch JSON report)"
