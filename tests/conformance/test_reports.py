@@ -21,7 +21,7 @@ from eks_refarch.conformance.report.data import severity_label
 from eks_refarch.conformance.report.json import read_json
 from eks_refarch.conformance.report.markdown import render_markdown
 from eks_refarch.conformance.report.remediation import remediation_text
-from eks_refarch.conformance.report.text import render_stats
+from eks_refarch.conformance.report.text import WIDTH, render_stats, render_text
 from eks_refarch.conformance.runner import RunResult
 from eks_refarch.design import Design
 from eks_refarch.errors import UserInputError
@@ -548,3 +548,33 @@ def test_json_documents_are_indented_and_keep_japanese_as_written(fmt: str) -> N
     assert text.startswith('{\n  "')
     assert text.endswith("}\n")
     assert "エンドポイントが公開されている" in text
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_text_names_a_single_passing_resource_and_counts_several(count: int) -> None:
+    passes = tuple(
+        dataclasses.replace(FINDINGS[3], resource=f"arn:aws:kms:k{i}") for i in range(count)
+    )
+    text = RENDERERS["text"](dataclasses.replace(REPORT, findings=passes))
+    assert ("arn:aws:kms:k0" in text) is (count == 1)
+    assert ("2 resources" in text) is (count == 2)
+
+
+def test_text_is_plain_unless_colour_is_asked_for_and_fills_the_terminal_width() -> None:
+    plain = render_text(REPORT)
+    assert "\x1b[" not in plain
+    assert max(len(line) for line in plain.splitlines()) == WIDTH
+    coloured = render_text(REPORT, color=True)
+    assert "\x1b[1;31m" in coloured  # the failures' title: bold red
+    assert "\x1b[1m" + REPORT.text(REGISTRY.get("eks_endpoint_private")).title in coloured
+
+
+def test_stats_table_has_its_title_columns_and_totals() -> None:
+    rows = [("ec2", "DescribeVpcs", 2, 1, 0.25), ("eks", "DescribeCluster", 1, 0, 0.5)]
+    lines = render_stats(rows, 3, 1.0).splitlines()
+    assert lines[0].strip() == "AWS API calls"
+    cells = [[c.strip() for c in line.split("┃" if "┃" in line else "│")[1:-1]] for line in lines]
+    assert ["service", "operation", "calls", "retries", "seconds"] in cells
+    assert ["total", "2 operations", "3", "1", "0.750"] in cells
+    assert "\x1b[" not in "\n".join(lines)
+    assert "\x1b[" in render_stats(rows, 3, 1.0, color=True)
