@@ -9,12 +9,14 @@ with its justification from tests/mutation/justified.yaml or marked as unexplain
 
     scripts/mutation.py                 every batch, then the summary
     scripts/mutation.py report runner   those batches, then the summary
+    scripts/mutation.py --again report  re-run that batch's survivors (after new tests)
     scripts/mutation.py --summary       only the summary, from the verdicts on disk
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import subprocess
@@ -22,6 +24,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +59,19 @@ class Module:
     survivors: list[str]  # survived, or reached by no selected test
 
 
-def run_batches(names: list[str], children: int) -> None:
+def run_batches(names: list[str], children: int, *, again: bool) -> None:
+    """Each batch's mutants; with ``again``, only those that survived or no test reached
+    (after new tests, say), which mutmut otherwise leaves with their old verdict."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    survivors = [key for module in read_verdicts() for key in module.survivors] if again else []
     for name in names:
+        patterns = BATCHES[name]
+        targets = [k for k in survivors if any(fnmatch(k, p) for p in patterns)]
+        if again and not targets:
+            continue
         print(f"mutation: batch {name}", flush=True)
         command = [sys.executable, __file__, "mutmut", "run", "--max-children", str(children)]
-        subprocess.run([*command, *BATCHES[name]], cwd=ROOT, env=env, check=True)
+        subprocess.run([*command, *(targets or patterns)], cwd=ROOT, env=env, check=True)
 
 
 def _is_rule(node: object) -> bool:
@@ -118,6 +128,63 @@ def mutmut_with_rules(args: list[str]) -> None:
     setattr(file_mutation.MutationVisitor, "_skip_node_and_children", skip_unless_rule)  # noqa: B010
     file_mutation.function_trampoline_arrangement = arrange_rule
     cli.main(args=args, prog_name="mutmut")
+
+
+# Calls whose first argument is a message template: the wording of what the user reads.
+TEMPLATE_CALLS = {"msg", "tr", "N_"}
+WORDING = (
+    "changes only the wording of a message template (the first argument of msg/tr/N_); "
+    "tests pin what a message names (its fields), not its prose, and tests/test_i18n.py "
+    "holds every template to its translation"
+)
+
+
+def _functions(path: Path) -> dict[str, ast.FunctionDef]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+
+
+def _only_rewords(original: ast.FunctionDef, mutant: ast.FunctionDef) -> bool:
+    """Whether ``mutant`` differs from ``original`` in one template string alone."""
+    parents = {
+        id(child): node for node in ast.walk(original) for child in ast.iter_child_nodes(node)
+    }
+    changed = [
+        (a, b)
+        for a, b in zip(ast.walk(original), ast.walk(mutant), strict=False)
+        if type(a) is not type(b)
+        or (isinstance(a, ast.Constant) and isinstance(b, ast.Constant) and a.value != b.value)
+    ]
+    if len(changed) != 1:
+        return False
+    before, after = changed[0]
+    if not (isinstance(before, ast.Constant) and isinstance(after, ast.Constant)):
+        return False
+    if not (isinstance(before.value, str) and isinstance(after.value, str)):
+        return False
+    call = parents.get(id(before))
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id in TEMPLATE_CALLS
+        and bool(call.args)
+        and call.args[0] is before
+    )
+
+
+def rewordings(modules: list[Module]) -> set[str]:
+    """The survivors that change nothing but a message template's wording."""
+    found: set[str] = set()
+    for module in modules:
+        path = MUTANTS / "src" / (module.name.replace(".", "/") + ".py")
+        functions = _functions(path)
+        for key in module.survivors:
+            name = key.rpartition(".")[2]
+            original = functions.get(name.rpartition("__mutmut_")[0] + "__mutmut_orig")
+            mutant = functions.get(name)
+            if original and mutant and _only_rewords(original, mutant):
+                found.add(key)
+    return found
 
 
 def read_verdicts() -> list[Module]:
@@ -187,15 +254,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("batches", nargs="*", help=f"some of: {', '.join(BATCHES)}")
     parser.add_argument("--summary", action="store_true", help="only write RESULTS.md")
+    parser.add_argument(
+        "--again", action="store_true", help="re-run only the survivors of the chosen batches"
+    )
     parser.add_argument("--children", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     unknown = sorted(set(args.batches) - set(BATCHES))
     if unknown:
         parser.error(f"no batch {', '.join(unknown)}; the batches are {', '.join(BATCHES)}")
     if not args.summary:
-        run_batches(args.batches or list(BATCHES), args.children)
+        run_batches(args.batches or list(BATCHES), args.children, again=args.again)
     justified = yaml.safe_load(JUSTIFIED.read_text(encoding="utf-8")) or {}
-    RESULTS.write_text(summary(read_verdicts(), justified), encoding="utf-8")
+    modules = read_verdicts()
+    justified |= dict.fromkeys(rewordings(modules) - set(justified), WORDING)
+    RESULTS.write_text(summary(modules, justified), encoding="utf-8")
     print(f"mutation: wrote {RESULTS.relative_to(ROOT)}")
     return 0
 
