@@ -578,3 +578,16 @@ def test_stats_table_has_its_title_columns_and_totals() -> None:
     assert ["total", "2 operations", "3", "1", "0.750"] in cells
     assert "\x1b[" not in "\n".join(lines)
     assert "\x1b[" in render_stats(rows, 3, 1.0, color=True)
+
+
+@pytest.mark.parametrize("finding", [FINDINGS[1], FINDINGS[2]], ids=["error", "skip"])
+def test_text_shows_each_unpassed_findings_severity_resource_and_message(
+    finding: Finding,
+) -> None:
+    text = RENDERERS["text"](REPORT)
+    (row,) = [line for line in text.splitlines() if finding.check in line and "│" in line]
+    cells = [cell.strip() for cell in row.split("│")[1:-1]]
+    assert cells[:3] == [finding.check, finding.severity.value, finding.resource]
+    assert cells[3]  # the message, folded over as many lines as it needs
+    assert str(finding.message).startswith(cells[3])
+    assert "summary" in [line.strip() for line in text.splitlines()]
