@@ -240,8 +240,13 @@ def summary(modules: list[Module], justified: dict[str, str]) -> str:
     lines += ["", "## Justified survivors", ""]
     for module in modules:
         for key in module.survivors:
-            if key in justified:
+            if key in justified and justified[key] != WORDING:
                 lines.append(f"- `{key}`: {justified[key]}")
+    lines += ["", "## Justified survivors: message wording", "", f"Each {WORDING}.", ""]
+    for module in modules:
+        reworded = [k.rpartition(".")[2] for k in module.survivors if justified.get(k) == WORDING]
+        if reworded:
+            lines.append(f"- `{module.name}`: " + ", ".join(f"`{k}`" for k in reworded))
     lines += ["", "## Unexplained survivors", ""]
     lines += [f"- `{key}`" for key in unexplained] or ["None."]
     return "\n".join(lines) + "\n"

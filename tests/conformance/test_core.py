@@ -412,3 +412,43 @@ def test_a_rule_is_given_the_design(design: Design) -> None:
 def test_the_run_measures_its_own_duration(design: Design) -> None:
     result = run(design, {Source.AWS: FakeAccount()}, registry=make_registry())
     assert 0 <= result.seconds < 60  # a run of fakes; the bound only catches a wrong sign
+
+
+def test_the_run_records_each_collection_its_facts_and_its_progress(design: Design) -> None:
+    said: list[str] = []
+    result = run(
+        design,
+        {Source.AWS: FakeAccount(deny="gadgets"), Source.CLUSTER: None},
+        registry=make_registry(),
+        on_progress=said.append,
+    )
+    records = {r.kind: r for r in result.collections}
+    assert {k: (r.source, r.error) for k, r in records.items()} == {
+        "Widgets": (Source.AWS, None),
+        "Gadgets": (
+            Source.AWS,
+            str(CollectionError("gadgets", "fake:ListGadgets", "AccessDenied")),
+        ),
+        "Pods": (Source.CLUSTER, None),
+    }
+    assert all(0 <= r.seconds < 60 for r in records.values())
+    assert result.facts == {Widgets: Widgets(("w1", "w2")), Pods: Pods(("p1",))}
+    assert [c.id for c in result.checks] == sorted(c.id for c in result.checks)
+    assert "collecting Widgets" in said
+    assert "checking fake_widget_is_shiny" in said
+
+
+def test_a_collector_bug_is_recorded_as_an_internal_error_naming_the_exception(
+    design: Design,
+) -> None:
+    class Broken(FakeAccount):
+        def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+            raise KeyError("Widgets")
+
+    result = run(design, {Source.AWS: Broken()}, registry=make_registry())
+    (record,) = [r for r in result.collections if r.kind == "Widgets"]
+    assert record.error is not None
+    assert "internal error KeyError: 'Widgets'" in record.error
+    (finding,) = [f for f in result.findings if f.check == "fake_widget_is_shiny"]
+    assert (finding.resource, finding.severity) == ("Widgets", Severity.HIGH)
+    assert "a fix in refarch" in english(finding.message)
