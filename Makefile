@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help setup serve site diagrams test lint typecheck unit validate manifests messages demo check lock clean
+.PHONY: help setup serve site diagrams test lint typecheck unit validate manifests messages demo check lock mutation clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,7 +37,7 @@ lint: setup ## ruff check, ruff format --check, and deptry (every import declare
 	$(BIN)/ruff format --check .
 	$(BIN)/deptry .
 
-typecheck: setup ## mypy on the package
+typecheck: setup ## mypy (strict) on the package, tests/ and scripts/
 	$(BIN)/mypy
 
 validate: setup ## Validate architecture.yaml
@@ -58,8 +58,11 @@ demo: setup ## Check the design's own account in an embedded emulator (DRIFT=nam
 check: setup ## Check your AWS account against the design (CHECK_ARGS="--profile p ...")
 	$(BIN)/refarch check $(CHECK_ARGS)
 
+mutation: setup ## Mutation testing of the reporters, runner, design and rules (long); writes tests/mutation/RESULTS.md
+	$(BIN)/python scripts/mutation.py $(BATCHES)
+
 lock: setup ## Re-resolve the hashed locks in requirements/ from pyproject.toml (needs PyPI)
 	@scripts/lock.sh
 
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf site build .pytest_cache .mypy_cache .ruff_cache .cache
+	rm -rf site build .pytest_cache .mypy_cache .ruff_cache .cache mutants

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from eks_refarch.conformance.facts import CollectionError, Facts
+from eks_refarch.conformance.facts import CollectionError, Facts, NotApplicable
 from eks_refarch.conformance.model import (
     CheckText,
     Remediation,
@@ -311,3 +311,144 @@ def test_a_collection_error_is_the_worlds_fault_and_never_exit_4(design: Design)
 def test_facts_lookup_names_an_undeclared_need() -> None:
     with pytest.raises(KeyError, match="Gadgets was not collected"):
         Facts({})[Gadgets]
+
+
+def test_a_fact_the_source_cannot_have_skips_its_checks_with_every_reason(
+    design: Design,
+) -> None:
+    reg = make_registry()
+
+    class Module(FakeAccount):
+        """A source (a Terraform module, say) that declares widgets but not gadgets."""
+
+        def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+            if what == "gadgets":
+                self.reads.append(what)
+                raise NotApplicable("gadget g1", "gadgets exist only once deployed")
+            return super().read(what, names)
+
+    @minimal_check(reg, Gadgets)
+    def fake_gadget_is_counted(facts: Facts, design: Design) -> list[Result]:
+        """Counts gadgets."""
+        return [passed("gadgets", str(len(facts[Gadgets].names)))]
+
+    account = Module()
+    result = run(design, {Source.AWS: account}, registry=reg)
+    (skipped,) = [f for f in result.findings if f.check == "fake_gadget_matches_widgets"]
+    assert (skipped.status, skipped.resource, skipped.severity) == (
+        Status.SKIP,
+        "gadget g1",
+        Severity.LOW,
+    )
+    assert english(skipped.message) == "not applicable: gadgets exist only once deployed"
+    assert sorted(account.reads) == ["gadgets", "widgets"]  # each read once, a skip too
+    counted = next(f for f in result.findings if f.check == "fake_gadget_is_counted")
+    assert counted.status is Status.SKIP
+    assert result.internal_errors == ()
+    assert result.exit_code == EXIT_FAILED  # the widget check still judged (w2 is dull)
+
+
+def test_findings_carry_the_rules_resources_messages_and_the_checks_severity(
+    design: Design,
+) -> None:
+    result = run(design, {Source.AWS: FakeAccount()}, registry=make_registry())
+    shiny = [f for f in result.findings if f.check == "fake_widget_is_shiny"]
+    assert [(f.status, f.resource, english(f.message), f.severity) for f in shiny] == [
+        (Status.PASS, "w1", "shiny", Severity.HIGH),
+        (Status.FAIL, "w2", "dull", Severity.HIGH),
+    ]
+
+
+def test_an_error_names_what_could_not_be_read_and_a_rule_bug_names_no_resource(
+    design: Design,
+) -> None:
+    reg = make_registry()
+
+    @minimal_check(reg, Pods)
+    def fake_pod_rule_raises(facts: Facts, design: Design) -> list[Result]:
+        """Raises."""
+        raise ZeroDivisionError("boom")
+
+    @minimal_check(reg, Pods)
+    def fake_pod_rule_is_silent(facts: Facts, design: Design) -> list[Result]:
+        """Says nothing."""
+        return []
+
+    result = run(
+        design, {Source.AWS: FakeAccount(deny="gadgets"), Source.CLUSTER: None}, registry=reg
+    )
+    by_check = {f.check: f for f in result.findings}
+    denied = by_check["fake_gadget_matches_widgets"]
+    assert (denied.status, denied.resource, denied.severity) == (
+        Status.ERROR,
+        "gadgets",
+        Severity.LOW,
+    )
+    for check in ("fake_pod_rule_raises", "fake_pod_rule_is_silent"):
+        assert (by_check[check].resource, by_check[check].severity) == ("-", Severity.LOW)
+    assert english(by_check["fake_pod_rule_raises"].message) == (
+        "internal error in the rule (ZeroDivisionError: boom); this is a bug in refarch, "
+        "please report it"
+    )
+    assert result.internal_errors == ("fake_pod_rule_raises",)
+
+
+def test_a_rule_is_given_the_design(design: Design) -> None:
+    reg = Registry()
+
+    @reg.collector(source=Source.AWS, actions=("fake:ListWidgets",))
+    def widgets(ctx: FakeAccount, design: Design) -> Widgets:
+        return Widgets(())
+
+    @minimal_check(reg, Widgets)
+    def fake_widget_names_the_product(facts: Facts, design: Design) -> list[Result]:
+        """Names the product."""
+        return [passed(design.product.name, "named")]
+
+    (finding,) = run(design, {Source.AWS: FakeAccount()}, registry=reg).findings
+    assert finding.resource == design.product.name
+
+
+def test_the_run_measures_its_own_duration(design: Design) -> None:
+    result = run(design, {Source.AWS: FakeAccount()}, registry=make_registry())
+    assert 0 <= result.seconds < 60  # a run of fakes; the bound only catches a wrong sign
+
+
+def test_the_run_records_each_collection_its_facts_and_its_progress(design: Design) -> None:
+    said: list[str] = []
+    result = run(
+        design,
+        {Source.AWS: FakeAccount(deny="gadgets"), Source.CLUSTER: None},
+        registry=make_registry(),
+        on_progress=said.append,
+    )
+    records = {r.kind: r for r in result.collections}
+    assert {k: (r.source, r.error) for k, r in records.items()} == {
+        "Widgets": (Source.AWS, None),
+        "Gadgets": (
+            Source.AWS,
+            str(CollectionError("gadgets", "fake:ListGadgets", "AccessDenied")),
+        ),
+        "Pods": (Source.CLUSTER, None),
+    }
+    assert all(0 <= r.seconds < 60 for r in records.values())
+    assert result.facts == {Widgets: Widgets(("w1", "w2")), Pods: Pods(("p1",))}
+    assert [c.id for c in result.checks] == sorted(c.id for c in result.checks)
+    assert "collecting Widgets" in said
+    assert "checking fake_widget_is_shiny" in said
+
+
+def test_a_collector_bug_is_recorded_as_an_internal_error_naming_the_exception(
+    design: Design,
+) -> None:
+    class Broken(FakeAccount):
+        def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+            raise KeyError("Widgets")
+
+    result = run(design, {Source.AWS: Broken()}, registry=make_registry())
+    (record,) = [r for r in result.collections if r.kind == "Widgets"]
+    assert record.error is not None
+    assert "internal error KeyError: 'Widgets'" in record.error
+    (finding,) = [f for f in result.findings if f.check == "fake_widget_is_shiny"]
+    assert (finding.resource, finding.severity) == ("Widgets", Severity.HIGH)
+    assert "a fix in refarch" in english(finding.message)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 import pytest
 from botocore.awsrequest import AWSRequest
@@ -15,8 +15,8 @@ from moto.backends import get_backend
 from eks_refarch.conformance.aws.context import AwsContext
 from eks_refarch.conformance.model import Status
 from eks_refarch.conformance.runner import RunResult
-from eks_refarch.demo.cli import demo_context
 from eks_refarch.demo.provision import Account, provision
+from eks_refarch.demo.run import demo_context
 from eks_refarch.demo.server import moto_server, reset
 from eks_refarch.design import Design
 
@@ -68,7 +68,7 @@ def empty_body_signing(
 
 
 # Every service the demo provisions into.
-SNAPSHOT_SERVICES = (
+Snapshotted = Literal[
     "acm",
     "autoscaling",
     "cloudtrail",
@@ -87,7 +87,8 @@ SNAPSHOT_SERVICES = (
     "secretsmanager",
     "sts",
     "wafv2",
-)
+]
+SNAPSHOT_SERVICES: tuple[Snapshotted, ...] = get_args(Snapshotted)
 
 
 LOCKS = (type(threading.Lock()), type(threading.RLock()))
@@ -102,7 +103,7 @@ Saved = tuple[dict[str, Any], dict[str, dict[str, Any]]]
 CATALOGS = ("amis", "snapshots")
 
 
-def _shared(services: dict[str, Saved]) -> dict[int, Any]:
+def _shared(services: Mapping[Snapshotted, Saved]) -> dict[int, Any]:
     """A deepcopy memo that keeps some objects as they are: the backends' locks, which
     cannot be copied (moto 5.2.5's ECR backend holds a threading.RLock) and are harmless to
     share, and the items of the read-only catalogs."""
@@ -130,11 +131,11 @@ class MotoState:
     this module's globals.
     """
 
-    saved: dict[str, Saved]
+    saved: dict[Snapshotted, Saved]
 
     @classmethod
     def take(cls) -> MotoState:
-        live: dict[str, Saved] = {}
+        live: dict[Snapshotted, Saved] = {}
         for name in SNAPSHOT_SERVICES:
             backend = get_backend(name)
             registries = {k: v for k, v in vars(backend).items() if isinstance(v, dict)}

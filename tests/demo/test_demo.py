@@ -14,9 +14,9 @@ from eks_refarch import cli
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source, Status
 from eks_refarch.conformance.runner import RunResult, run
-from eks_refarch.demo.cli import provision_with_drift
 from eks_refarch.demo.drift import DRIFTS
 from eks_refarch.demo.provision import Account, provision
+from eks_refarch.demo.run import provision_with_drift
 from eks_refarch.demo.server import reset, set_auth
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_OK

@@ -254,3 +254,28 @@ def test_every_problem_is_reported_not_just_the_first(
 def test_design_is_immutable(design: Design) -> None:
     with pytest.raises(ValueError, match="frozen"):
         design.product.name = "other"  # type: ignore[misc]
+
+
+def test_a_lookup_finds_what_the_design_names(design: Design) -> None:
+    first = design.decisions[0]
+    assert design.decision(first.id) is first
+    service = design.microservices[-1]
+    assert design.microservice(service.name) is service
+    component = design.platform.components[-1]
+    assert design.component(component.name) is component
+
+
+@pytest.mark.parametrize(
+    ("kind", "known"),
+    [
+        ("decision", lambda d: [x.id for x in d.decisions]),
+        ("microservice", lambda d: [x.name for x in d.microservices]),
+        ("component", lambda d: [x.name for x in d.platform.components]),
+    ],
+)
+def test_a_lookup_of_a_name_the_design_lacks_names_it_and_what_there_is(
+    design: Design, kind: str, known: Callable[[Design], list[str]]
+) -> None:
+    with pytest.raises(ValueError, match=f"the design has no {kind} 'no-such'") as caught:
+        getattr(design, kind)("no-such")
+    assert str(caught.value).endswith(f"(it has {', '.join(known(design))})")

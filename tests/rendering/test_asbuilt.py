@@ -20,6 +20,7 @@ from eks_refarch.demo.drift import DRIFTS
 from eks_refarch.demo.provision import provision
 from eks_refarch.demo.server import moto_server, reset
 from eks_refarch.design import Design
+from eks_refarch.i18n import Lang
 from eks_refarch.rendering import asbuilt
 from eks_refarch.rendering.network import TIERS, subnet_in
 from eks_refarch.site import asbuilt as site_asbuilt
@@ -205,7 +206,8 @@ def test_an_element_whose_facts_were_not_collected_could_not_be_verified(
 
 
 def test_the_legend_is_in_the_pictures_language(as_designed: RunResult, design: Design) -> None:
-    for lang, words in (("en", "could not verify"), ("ja", "確認できず")):
+    legends: tuple[tuple[Lang, str], ...] = (("en", "could not verify"), ("ja", "確認できず"))
+    for lang, words in legends:
         svg = asbuilt.render_svg(design, as_designed, lang).decode()
         assert words in svg
     assert "確認できず" not in asbuilt.render_svg(design, as_designed, "en").decode()

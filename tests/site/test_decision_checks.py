@@ -100,7 +100,7 @@ def read_paths(spec: CheckSpec) -> set[str]:
     original = ast.parse
 
     def parse(source: str, *args: Any, **kwargs: Any) -> ast.Module:
-        tree = original(source, *args, **kwargs)
+        tree: ast.Module = original(source, *args, **kwargs)
         _with_parents(tree)
         return tree
 
@@ -108,7 +108,7 @@ def read_paths(spec: CheckSpec) -> set[str]:
     try:
         return set(_reads(spec.rule, "design", set()))
     finally:
-        ast.parse = original  # type: ignore[assignment]
+        ast.parse = original
 
 
 def _governed(design: Design, path: str) -> str:

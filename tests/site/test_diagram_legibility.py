@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, FloatRect, Page, ViewportSize
 
 from tests.site import sitebuild
 from tests.site.conftest import Recorder
@@ -26,7 +27,7 @@ MIN_IN_PAGE = 10.0
 MIN_ZOOMED = 14.0
 INK = (0x1F, 0x29, 0x33)  # the diagrams' text colour (eks_refarch.rendering.kit.INK)
 MIN_CONTRAST = 7.0  # WCAG AAA for text of this size
-VIEWPORTS = {
+VIEWPORTS: dict[str, ViewportSize] = {
     "desktop": {"width": 1440, "height": 900},
     "phone": {"width": 390, "height": 844},
 }
@@ -204,7 +205,7 @@ def zoom_page(browser: Browser, base_url: str) -> Iterator[Page]:
     context.close()
 
 
-def _placement(page: Page) -> dict[str, float]:
+def _placement(page: Page) -> FloatRect:
     box = page.locator(".refarch-zoom img").bounding_box()
     assert box is not None
     return box
@@ -316,7 +317,7 @@ _COLOURS = """
 
 @pytest.mark.parametrize(("scheme", "material"), [("light", "default"), ("dark", "slate")])
 def test_diagrams_sit_on_a_panel_legible_in_each_colour_scheme(
-    browser: Browser, base_url: str, scheme: str, material: str
+    browser: Browser, base_url: str, scheme: Literal["light", "dark"], material: str
 ) -> None:
     context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
     page = context.new_page()

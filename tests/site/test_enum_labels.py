@@ -10,6 +10,7 @@ below with the reason it may stand in prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class _Prose(HTMLParser):
             self.text.append(data)
 
 
-def raw_values(text: str, values: set[str]) -> set[str]:
+def raw_values(text: str, values: Set[str]) -> set[str]:
     # A value followed by ":/" is a URL's scheme (s3://bucket), not the value.
     pattern = r"(?<![\w./@=-]){}(?![\w/@=-])(?!:/)"
     return {v for v in values if re.search(pattern.format(re.escape(v)), text)}

@@ -17,7 +17,7 @@ from eks_refarch.conformance.model import (
     Source,
     passed,
 )
-from eks_refarch.conformance.options import OPTIONS
+from eks_refarch.conformance.options import FORMATS, OPTIONS
 from eks_refarch.conformance.registry import Registry
 from eks_refarch.design import Design
 from eks_refarch.i18n import tr
@@ -141,7 +141,7 @@ def test_the_options_table_lists_every_option_of_refarch_check() -> None:
 def test_a_report_format_without_a_description_fails_naming_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cli_docs, "FORMATS", (*cli_docs.FORMATS, "yaml"))
+    monkeypatch.setattr(cli_docs, "FORMATS", (*FORMATS, "yaml"))
     with pytest.raises(ValueError, match="'yaml'"):
         cli_docs.formats_table("ja")
 

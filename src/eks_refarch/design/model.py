@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 NODE_PORT_MIN = 30000
 NODE_PORT_MAX = 32767
+_T = TypeVar("_T")
 
 Str = Annotated[str, Strict(), Field(min_length=1)]
 Int = Annotated[int, Strict()]
@@ -593,13 +594,13 @@ class Design(Model):
 
     # Lookups used by pages, diagrams and checks.
     def microservice(self, name: str) -> Microservice:
-        return next(m for m in self.microservices if m.name == name)
+        return _one("microservice", name, {m.name: m for m in self.microservices})
 
     def component(self, name: str) -> Component:
-        return next(c for c in self.platform.components if c.name == name)
+        return _one("component", name, {c.name: c for c in self.platform.components})
 
     def decision(self, adr_id: str) -> Decision:
-        return next(d for d in self.decisions if d.id == adr_id)
+        return _one("decision", adr_id, {d.id: d for d in self.decisions})
 
     @property
     def routed_microservices(self) -> tuple[Microservice, ...]:
@@ -608,3 +609,15 @@ class Design(Model):
     @property
     def data_store_names(self) -> tuple[str, ...]:
         return tuple(d.name for d in self.data.databases) + tuple(c.name for c in self.data.caches)
+
+
+def _one(kind: str, key: str, known: dict[str, _T]) -> _T:
+    """The item named ``key``; a name the design lacks is a ValueError naming it.
+
+    A page that writes ``adr('ADR-0999')`` must fail its build with the id, not with a bare
+    StopIteration from a generator.
+    """
+    try:
+        return known[key]
+    except KeyError:
+        raise ValueError(f"the design has no {kind} {key!r} (it has {', '.join(known)})") from None

@@ -194,7 +194,7 @@ def test_well_formed_regions_and_role_arns_pass_validation(args: tuple[str, ...]
     from eks_refarch.design import load
 
     design = load(REPO / "architecture.yaml")
-    params = dict(zip(("region", "role_arn"), (None, None), strict=True))
+    params: dict[str, str | None] = {"region": None, "role_arn": None}
     params[args[0].removeprefix("--").replace("-", "_")] = args[1]
     context = build_aws(params, design)  # no call is made: building is lazy
     assert context.options.region == (params["region"] or design.product.region)

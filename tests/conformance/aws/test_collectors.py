@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -81,7 +82,7 @@ def test_network_collectors_see_the_designed_vpc(demo_account: Account, design: 
     groups = collectors.security_groups(ctx, design)
     nodes = next(g for g in groups.groups if g.id == demo_account.ids["sg:nodes"])
     target = design.edge.target_group
-    assert sorted(r.from_port for r in nodes.ingress) == sorted(
+    assert Counter(r.from_port for r in nodes.ingress) == Counter(
         {target.port, target.health_check_port}
     )
 

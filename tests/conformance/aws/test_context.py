@@ -14,13 +14,9 @@ import pytest
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 
-from eks_refarch.conformance.aws.context import (
-    AwsContext,
-    AwsOptions,
-    EndpointGap,
-    ReadOnlyViolation,
-    iam_action,
-)
+from eks_refarch.conformance.aws.context import AwsContext, ReadOnlyViolation, iam_action
+from eks_refarch.conformance.aws.outcomes import EndpointGap
+from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.facts import CollectionError
 from tests.helpers import iam_user, threaded
 

@@ -50,6 +50,7 @@ from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Result, Source, Status
 from eks_refarch.design import Design
+from eks_refarch.i18n import LANGUAGES, render
 from tests.conformance.aws.account import ALB_DNS, REDIRECT, conforming
 
 REGISTRY = load_builtin_checks()
@@ -587,7 +588,8 @@ def test_look_alike_albs_are_named_as_candidates_and_never_failed(design: Design
 def test_a_redirect_to_any_port_but_the_designed_https_port_fails(
     design: Design, port: str
 ) -> None:
-    redirect = replace(REDIRECT, redirect=replace(REDIRECT.redirect, port=port))  # type: ignore[arg-type]
+    assert REDIRECT.redirect is not None
+    redirect = replace(REDIRECT, redirect=replace(REDIRECT.redirect, port=port))
     facts = _listener(80, default_actions=(redirect,))(conforming())
     (result,) = evaluate("elbv2_alb_http_redirects_to_https", facts, design)
     assert result.status is Status.FAIL
@@ -669,3 +671,24 @@ def test_a_certificate_awaiting_validation_fails_only_where_it_serves_the_domain
     (judged,) = [r for r in results if r.resource == "arn:aws:acm:cert/2"]
     assert judged.status is status
     assert "PENDING_VALIDATION" in said(judged)
+
+
+@pytest.mark.parametrize("drifted", [False, True], ids=["conforming", "drifted"])
+@pytest.mark.parametrize("check_id", sorted(DRIFTS))
+def test_every_result_names_its_resource_and_reads_whole_in_each_language(
+    design: Design, check_id: str, drifted: bool
+) -> None:
+    """A reader acts on the resource a result names and on what its message says: neither
+    may be empty, a placeholder left unfilled, or a value that was never set."""
+    facts = DRIFTS[check_id][0](conforming()) if drifted else conforming()
+    results = evaluate(check_id, facts, design)
+    assert results
+    for result in results:
+        assert isinstance(result.resource, str), result
+        assert result.resource.strip(), result
+        assert result.resource != "None", result
+        for lang in LANGUAGES:
+            text = render(result.message, lang)
+            assert text.strip(), result
+            assert "None" not in text, (lang, text)
+            assert "{" not in text or "#{" in text, (lang, text)  # ALB redirect tokens are #{..}

@@ -26,9 +26,12 @@ from eks_refarch.conformance.cluster.facts import (
     Workload,
     Workloads,
 )
+from eks_refarch.conformance.cluster.manifests import ManifestsSource
 from eks_refarch.conformance.cluster.routing import gateway_key, host_matches, service_key
-from eks_refarch.conformance.model import Status
+from eks_refarch.conformance.model import Source, Status
+from eks_refarch.conformance.runner import run
 from eks_refarch.design import Design
+from eks_refarch.i18n import LANGUAGES, render
 from eks_refarch.manifests.names import COMPONENTS_ANNOTATION
 from tests.conformance.cluster.kube import (
     evaluate,
@@ -39,6 +42,7 @@ from tests.conformance.cluster.kube import (
     statuses,
 )
 from tests.conformance.reading import english
+from tests.helpers import REPO
 
 PASS, FAIL, SKIP = Status.PASS, Status.FAIL, Status.SKIP
 
@@ -707,3 +711,21 @@ def test_an_invalid_regex_matches_nothing(design: Design) -> None:
         ),
     )
     assert found["route shop.example.com/"].status is PASS
+
+
+def test_every_result_on_the_shipped_manifests_names_its_resource_and_reads_whole(
+    design: Design,
+) -> None:
+    """A reader acts on the resource a result names and on what its message says: neither
+    may be empty, a placeholder left unfilled, or a value that was never set."""
+    findings = run(design, {Source.CLUSTER: ManifestsSource(REPO / "manifests")}).findings
+    assert findings
+    for finding in findings:
+        assert isinstance(finding.resource, str), finding
+        assert finding.resource.strip(), finding
+        assert "None" not in finding.resource, finding
+        for lang in LANGUAGES:
+            text = render(finding.message, lang)
+            assert text.strip(), finding
+            assert "None" not in text, (lang, text)
+            assert "{" not in text, (lang, text)
