@@ -34,6 +34,7 @@ SUBCOMMANDS = {
     "diagrams": Subcommand("eks_refarch.rendering.cli:diagrams", "diagrams"),
     "manifests": Subcommand("eks_refarch.manifests.cli:manifests", None),
     "policy": Subcommand("eks_refarch.policy:policy", None),
+    "report": Subcommand("eks_refarch.conformance.fleet:report", None),
     "terraform": Subcommand("eks_refarch.terraform.cli:terraform", None),
 }
 
