@@ -146,3 +146,14 @@ def test_openmetrics_of_one_account_has_no_account_label() -> None:
     text = RENDERERS["openmetrics"](single)
     list(openmetrics_families(text))
     assert all("account" not in dict(labels) for _, labels in _samples(text))
+
+
+def test_a_shard_that_drew_no_account_is_still_a_report_to_merge(tmp_path: Path) -> None:
+    empty = Report(findings=(), checks={}, seconds=0.5, design_digest="sha256:abc", shard="3/3")
+    document = json.loads(RENDERERS["json"](empty))
+    assert (document["accounts"], document["shard"], document["design"]) == (
+        [],
+        "3/3",
+        "sha256:abc",
+    )
+    assert read_accounts_json(RENDERERS["json"](empty), tmp_path / "r.json").accounts == ()

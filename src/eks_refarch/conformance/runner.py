@@ -205,9 +205,9 @@ def _gather_all(
     if len(kinds) <= 1:
         return [gather(kind) for kind in kinds]
     with ThreadPoolExecutor(min(COLLECTOR_THREADS, len(kinds)), "refarch-collect") as pool:
-        # Each collector in its own copy of the caller's context variables, so that what a
-        # context records per collector (the AWS context's chain of calls) stays its own.
-        futures = [pool.submit(contextvars.copy_context().run, gather, kind) for kind in kinds]
+        # Each collector in a context of its own (no context variables), so that what a
+        # source's context records per collector (the AWS chain of calls) stays its own.
+        futures = [pool.submit(contextvars.Context().run, gather, kind) for kind in kinds]
         return [future.result() for future in futures]
 
 

@@ -324,18 +324,21 @@ def _total(chain: Sequence[tuple[str, float]]) -> float:
 
 
 _STARTED = "refarch_started"
-# The requests the current collector made or waited for, one after another. The runner
-# starts each collector in a copy of its caller's context (contextvars), so each
-# collector's chain is its own; a sequential run shares one chain, which is right too.
-_CHAIN: ContextVar[list[tuple[str, float]] | None] = ContextVar("refarch_chain", default=None)
+# The requests the current collector made or waited for, one after another, and the
+# AwsContext they were made through. The runner starts each collector in an empty
+# context (contextvars), so each collector's chain is its own; calls made one after
+# another through one AwsContext outside the runner share one chain, which is right too.
+_CHAIN: ContextVar[tuple[object, list[tuple[str, float]]] | None] = ContextVar(
+    "refarch_chain", default=None
+)
 
 
-def _chain() -> list[tuple[str, float]]:
-    chain = _CHAIN.get()
-    if chain is None:
-        chain = []
-        _CHAIN.set(chain)
-    return chain
+def _chain(owner: object) -> list[tuple[str, float]]:
+    current = _CHAIN.get()
+    if current is None or current[0] is not owner:
+        current = (owner, [])
+        _CHAIN.set(current)
+    return current[1]
 
 
 class AwsContext:
@@ -360,8 +363,10 @@ class AwsContext:
         self._in_flight: dict[tuple[str, str, str, bool], Future[Any]] = {}
         self._requests: dict[tuple[str, str, str, bool], list[tuple[str, float]]] = {}
         self._lock = threading.Lock()  # the cache and the calls in flight
+        self._chain_owner = object()  # whose chain a collector's calls extend (see _CHAIN)
         self._client_lock = threading.Lock()  # the clients and the session
         self._silent: dict[str, CollectionError] = {}  # endpoint URL -> why it did not answer
+        self._contacted: dict[str, threading.Event] = {}  # endpoint URL -> first call done
         # Per thread, service -> the operation whose answer botocore last began to parse;
         # cleared when a call starts and when _invoke returns. An exception raised while it
         # is set came from reading the endpoint's answer (botocore's parsers raise KeyError
@@ -418,11 +423,11 @@ class AwsContext:
         elif waiting is not None:
             outcome = waiting.result()
             # The wait is part of this collector's chain: it could not go on without it.
-            chain = _chain()
+            chain = _chain(self._chain_owner)
             chain.extend(self._requests.get(key, ()))
             self.stats.chained(chain)
         else:
-            chain = _chain()
+            chain = _chain(self._chain_owner)
             before = len(chain)
             try:
                 outcome = self._invoke(service, method, dict(params), paginate)
@@ -459,9 +464,11 @@ class AwsContext:
 
     def _invoke(self, service: str, method: str, params: dict[str, Any], paginate: bool) -> Any:
         endpoint = None
+        first: threading.Event | None = None
         try:
             client = self._client(service)
             endpoint = client.meta.endpoint_url
+            first = self._first_contact(endpoint)
             silent = self._silent.get(endpoint)
             if silent is not None:
                 return CollectionError(
@@ -497,6 +504,20 @@ class AwsContext:
             return self._translate(service, method, UnreadableAnswer(200, detail), endpoint)
         finally:
             self._parsing().pop(service, None)
+            if first is not None:
+                first.set()
+
+    def _first_contact(self, endpoint: str) -> threading.Event | None:
+        """Until an endpoint has answered once, one call at a time goes to it: the first
+        returns an Event to set when it is done, the others wait for it. Then a dead
+        endpoint costs one call's attempts, not one per collector running at that moment."""
+        with self._lock:
+            state = self._contacted.get(endpoint)
+            if state is None:
+                first = self._contacted[endpoint] = threading.Event()
+                return first
+        state.wait()
+        return None
 
     def _parsing(self) -> dict[str, str]:
         parsing: dict[str, str] | None = getattr(self._local, "parsing", None)
@@ -549,7 +570,7 @@ class AwsContext:
                 stats = self.stats.of(service, operation)
                 stats.calls += 1
                 stats.seconds += seconds
-            chain = _chain()
+            chain = _chain(self._chain_owner)
             chain.append((f"{service}:{operation}", seconds))
             self.stats.chained(chain)
 
@@ -571,7 +592,21 @@ class AwsContext:
             except ValueError as exc:
                 raise UnreadableAnswer(status, f"the body is not a JSON document ({exc})") from None
 
+        def no_retry_of_a_gap(response: Any = None, **_: Any) -> bool | None:
+            # An emulator's "not implemented" answer will not change on a retry: without
+            # this, botocore retries its HTTP 500 with backoff (seconds each time) on the
+            # run's critical path. False vetoes the retry: botocore's endpoint takes the
+            # first non-None answer to needs-retry, and this handler is registered first.
+            if self.options.endpoint_url and response is not None:
+                code = response[1].get("Error", {}).get("Code")
+                if code in NOT_IMPLEMENTED:
+                    return False
+            return None
+
         events = client.meta.events
+        events.register_first(
+            f"needs-retry.{client.meta.service_model.service_id.hyphenize()}", no_retry_of_a_gap
+        )
         events.register("before-call", before_call)
         events.register("after-call", finished)
         events.register("after-call-error", finished)

@@ -25,7 +25,7 @@ def render_json(report: Report) -> str:
         "summary": report.summary(),
         "findings": [f.as_dict(report.lang) for f in report.findings],
     }
-    if report.accounts:
+    if report.design_digest:  # a run over accounts, even a shard that drew none
         # What `refarch report merge` needs to join shards: each account's summary, the
         # design they were judged against, the shard, the language of the messages.
         document["accounts"] = [
@@ -104,7 +104,7 @@ def read_accounts_json(text: str, source: Path) -> AccountsDocument:
             [Problem(source, exc.lineno, (), f"not a JSON report: {exc.msg}")]
         ) from None
     document = _validated(data, source)
-    if not document.accounts or not document.design:
+    if not document.design:
         raise UserInputError(
             [
                 Problem(
