@@ -23,7 +23,8 @@ def data() -> benchmark.Comparison:
 
 def test_the_benchmark_is_named_with_its_source_and_scope(data: benchmark.Comparison) -> None:
     assert data.benchmark.url.startswith("https://")
-    assert data.benchmark.scope.en.strip() and data.benchmark.scope.ja.strip()
+    assert data.benchmark.scope.en.strip()
+    assert data.benchmark.scope.ja.strip()
 
 
 def test_each_new_aws_check_answers_some_generic_one(data: benchmark.Comparison) -> None:

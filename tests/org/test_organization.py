@@ -5,6 +5,7 @@ account only; merge refuses overlapping shards and other designs."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,8 @@ from eks_refarch.conformance import accounts
 from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.facts import CollectionError
 from eks_refarch.conformance.fleet import report as report_group
-from eks_refarch.demo.organization import AUDIT_ROLE, Member
+from eks_refarch.demo.drift import DRIFTS
+from eks_refarch.demo.organization import AUDIT_ROLE, Member, org_drifts
 from eks_refarch.demo.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, moto_server
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_FAILED, EXIT_USAGE
@@ -224,3 +226,42 @@ def test_an_accounts_file_with_overrides_checks_those_accounts(
     expected = {second.id} if second.check == "eks_endpoint_private" else set()
     assert {f["account"] for f in document["findings"] if f["status"] == "fail"} == expected
     assert code == (EXIT_FAILED if expected else 0)
+
+
+def test_demo_provision_names_each_member_and_its_drift(
+    organization: Organization, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.run(
+        [
+            "demo",
+            "provision",
+            "--endpoint-url",
+            organization.url,
+            "--accounts",
+            "1",
+            "--drift-every",
+            "1",
+        ]
+    )
+    assert code == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    account_id, name = line.split()[:2]
+    assert re.fullmatch(r"\d{12}", account_id)
+    assert name == f"member-{MEMBERS + 1:03d}:"  # numbered after the existing members
+    first_drift = org_drifts()[0]
+    assert first_drift in line
+    assert DRIFTS[first_drift].check in line
+
+
+def test_demo_provision_refuses_a_remote_endpoint() -> None:
+    code = cli.run(
+        [
+            "demo",
+            "provision",
+            "--endpoint-url",
+            "https://organizations.us-east-1.amazonaws.com",
+            "--accounts",
+            "2",
+        ]
+    )
+    assert code == EXIT_USAGE

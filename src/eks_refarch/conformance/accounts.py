@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from eks_refarch.conformance.aws.settings import ROLE_ARN, AwsOptions
 from eks_refarch.conformance.facts import CollectionError
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.report.data import AccountSummary
-from eks_refarch.conformance.runner import RunResult, run
+from eks_refarch.conformance.runner import RunResult, in_threads, run
 from eks_refarch.design import Design
 from eks_refarch.design.loader import from_document
 from eks_refarch.errors import Problem, UserInputError
@@ -46,6 +45,11 @@ class Target:
     role_arn: str
     design: Design
     external_id: str | None = None
+    region: str = ""  # where to read it; the design's region when empty
+
+    @property
+    def read_region(self) -> str:
+        return self.region or self.design.product.region
 
 
 @dataclass(frozen=True)
@@ -276,7 +280,7 @@ def run_accounts(
     def one(target: Target) -> AccountRun:
         own = replace(
             options,
-            region=target.design.product.region,
+            region=target.read_region,
             role_arn=target.role_arn,
             external_id=target.external_id,
         )
@@ -289,6 +293,5 @@ def run_accounts(
             on_done(done)
         return done
 
-    with ThreadPoolExecutor(max(1, concurrency), "refarch-account") as pool:
-        # map() yields in the targets' order; a finished run's facts are already gone.
-        yield from pool.map(one, targets)
+    # In the targets' order; a finished run's facts are already gone.
+    yield from in_threads(one, targets, concurrency)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,9 @@ def execute_accounts(
             role_name=params["role_name"],
             external_id=params.get("external_id"),
         )
-    targets = [t for t in targets if in_shard(t.id, shard)]
+    # --region, when given, is where every account is read; else each account's design's.
+    region = params.get("region") or ""
+    targets = [replace(t, region=region) for t in targets if in_shard(t.id, shard)]
     err = Console(stderr=True, highlight=False)
     started = time.perf_counter()
     runs: list[AccountRun] = []

@@ -167,7 +167,7 @@ ACCOUNTS = (
         "accounts",
         ("--accounts",),
         N_(
-            "Check every account listed in this YAML file (id, name, a role name or ARN, "
+            "Check every account listed in this YAML file (ID, name, a role name or ARN, "
             "optional design overrides), assuming the role in each."
         ),
         type=_path(dir_okay=False),
@@ -194,7 +194,7 @@ ACCOUNTS = (
     Option(
         "external_id",
         ("--external-id",),
-        N_("The external id the accounts' roles require, given to sts:AssumeRole."),
+        N_("The external ID the accounts' roles require, given to sts:AssumeRole."),
         pytest=False,
     ),
     Option(

@@ -21,10 +21,9 @@ from __future__ import annotations
 import contextvars
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import CollectionError, Facts, NotApplicable, could_not_verify
@@ -40,6 +39,9 @@ from eks_refarch.errors import (
     UserInputError,
 )
 from eks_refarch.i18n import joined, msg
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Collectors in flight at once in one run: more than the built-in AWS collectors, so
 # that none waits for a thread while another waits for an answer.
@@ -202,13 +204,49 @@ def _gather_all(
         with lock:
             return _gather(kind, spec.func, contexts[spec.source], spec.source, design, on_progress)
 
-    if len(kinds) <= 1:
-        return [gather(kind) for kind in kinds]
-    with ThreadPoolExecutor(min(COLLECTOR_THREADS, len(kinds)), "refarch-collect") as pool:
-        # Each collector in a context of its own (no context variables), so that what a
-        # source's context records per collector (the AWS chain of calls) stays its own.
-        futures = [pool.submit(contextvars.Context().run, gather, kind) for kind in kinds]
-        return [future.result() for future in futures]
+    # Each collector in a context of its own (no context variables), so that what a
+    # source's context records per collector (the AWS chain of calls) stays its own.
+    return in_threads(
+        lambda kind: contextvars.Context().run(gather, kind), kinds, COLLECTOR_THREADS
+    )
+
+
+def in_threads(func: Callable[[T], R], items: Sequence[T], limit: int) -> list[R]:
+    """``func`` of each item, at most ``limit`` at a time, in the items' order.
+
+    Daemon threads rather than a ThreadPoolExecutor: the executor's threads are joined
+    when the interpreter exits (concurrent.futures registers that at exit), so after a
+    Ctrl-C the process would wait for every call in flight to time out before exiting
+    130. Any exception ``func`` raises is re-raised here."""
+    if len(items) <= 1 or limit <= 1:
+        return [func(item) for item in items]
+    results: list[Any] = [None] * len(items)
+    errors: list[BaseException] = []
+    pending = iter(enumerate(items))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while not errors:
+            with lock:
+                index, item = next(pending, (-1, None))
+            if index < 0:
+                return
+            try:
+                results[index] = func(cast(T, item))
+            except BaseException as exc:  # handed to the caller, which re-raises it
+                errors.append(exc)
+
+    workers = [
+        threading.Thread(target=work, name=f"refarch-{n}", daemon=True)
+        for n in range(min(limit, len(items)))
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 def _gather(
