@@ -22,8 +22,9 @@ import contextvars
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import CollectionError, Facts, NotApplicable, could_not_verify
@@ -214,38 +215,17 @@ def _gather_all(
 def in_threads(func: Callable[[T], R], items: Sequence[T], limit: int) -> list[R]:
     """``func`` of each item, at most ``limit`` at a time, in the items' order.
 
-    Daemon threads rather than a ThreadPoolExecutor: the executor's threads are joined
-    when the interpreter exits (concurrent.futures registers that at exit), so after a
-    Ctrl-C the process would wait for every call in flight to time out before exiting
-    130. Any exception ``func`` raises is re-raised here."""
+    On Ctrl-C the pool is left without waiting for the calls in flight (they may wait on
+    a read timeout); the command line then exits at once (eks_refarch.cli.main)."""
     if len(items) <= 1 or limit <= 1:
         return [func(item) for item in items]
-    results: list[Any] = [None] * len(items)
-    errors: list[BaseException] = []
-    pending = iter(enumerate(items))
-    lock = threading.Lock()
-
-    def work() -> None:
-        while not errors:
-            with lock:
-                index, item = next(pending, (-1, None))
-            if index < 0:
-                return
-            try:
-                results[index] = func(cast(T, item))
-            except BaseException as exc:  # handed to the caller, which re-raises it
-                errors.append(exc)
-
-    workers = [
-        threading.Thread(target=work, name=f"refarch-{n}", daemon=True)
-        for n in range(min(limit, len(items)))
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    if errors:
-        raise errors[0]
+    pool = ThreadPoolExecutor(min(limit, len(items)), "refarch")
+    try:
+        results = list(pool.map(func, items))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results
 
 
