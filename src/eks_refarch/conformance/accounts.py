@@ -285,7 +285,10 @@ def run_accounts(
             external_id=target.external_id,
         )
         context = AwsContext(own, session_factory=lambda o: assumed(base, o))
-        result = run(target.design, {Source.AWS: context}, only=only, keep_facts=False)
+        try:
+            result = run(target.design, {Source.AWS: context}, only=only, keep_facts=False)
+        finally:
+            context.close()
         findings = tuple(replace(f, account=target.id) for f in result.findings)
         summary = AccountSummary(target.id, target.name, result.seconds)
         done = AccountRun(summary, replace(result, findings=findings), context.stats)

@@ -507,6 +507,18 @@ class AwsContext:
             if first is not None:
                 first.set()
 
+    def close(self) -> None:
+        """Drop the run's clients and answers: a run over many accounts would otherwise
+        keep each finished account's until the cyclic garbage collector gets to them
+        (each client's event handlers refer back to this context)."""
+        with self._client_lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
+        with self._lock:
+            self._cache.clear()
+            self._requests.clear()
+
     def _first_contact(self, endpoint: str) -> threading.Event | None:
         """Until an endpoint has answered once, one call at a time goes to it: the first
         returns an Event to set when it is done, the others wait for it. Then a dead
