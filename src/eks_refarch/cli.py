@@ -34,6 +34,7 @@ SUBCOMMANDS = {
     "diagrams": Subcommand("eks_refarch.rendering.cli:diagrams", "diagrams"),
     "manifests": Subcommand("eks_refarch.manifests.cli:manifests", None),
     "policy": Subcommand("eks_refarch.policy:policy", None),
+    "report": Subcommand("eks_refarch.conformance.fleet:report", None),
     "terraform": Subcommand("eks_refarch.terraform.cli:terraform", None),
 }
 
@@ -88,7 +89,14 @@ def app() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: maps every outcome to a documented exit code."""
-    sys.exit(run(argv))
+    code = run(argv)
+    if code == EXIT_INTERRUPTED:
+        # Not sys.exit: at exit, Python joins the worker threads of concurrent.futures,
+        # and a collector may be waiting on a read timeout of minutes.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -26,7 +26,15 @@ from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.cluster.sources import build_cluster
 from eks_refarch.conformance.model import Source
 from eks_refarch.conformance.nodes.sources import build_nodes
-from eks_refarch.conformance.options import AWS, CLUSTER, DESIGN, NODES, REPORT, click_options
+from eks_refarch.conformance.options import (
+    ACCOUNTS,
+    AWS,
+    CLUSTER,
+    DESIGN,
+    NODES,
+    REPORT,
+    click_options,
+)
 from eks_refarch.conformance.report import RENDERERS, Report
 from eks_refarch.conformance.report.text import render_stats, render_text
 from eks_refarch.conformance.runner import RunResult, run
@@ -191,15 +199,20 @@ def execute(
         design_path=_relative(design_path),
         decision_lines=decision_lines(design_path, design),
     )
+    emit(report, output_format, output)
+    if stats:
+        click.echo(_stats(result, sources), err=True, nl=False)
+    return result.exit_code
+
+
+def emit(report: Report, output_format: str, output: Path | None) -> None:
+    """Write the report to ``output``, or print it (in colour on a terminal)."""
     to_terminal = output is None and output_format == "text" and sys.stdout.isatty()
     text = render_text(report, color=True) if to_terminal else RENDERERS[output_format](report)
     if output is None:
         click.echo(text, nl=False)
     else:
         write_output(output, text)
-    if stats:
-        click.echo(_stats(result, sources), err=True, nl=False)
-    return result.exit_code
 
 
 def as_built_svg(design: Design, result: RunResult, lang: str) -> bytes:
@@ -213,7 +226,13 @@ def as_built_svg(design: Design, result: RunResult, lang: str) -> bytes:
 def _stats(result: RunResult, sources: Mapping[Source, Any]) -> str:
     context = sources.get(Source.AWS)
     calls = context.stats if isinstance(context, AwsContext) else CallStats()
-    return render_stats(calls.rows(), calls.cache_hits, result.seconds, color=sys.stderr.isatty())
+    return render_stats(
+        calls.rows(),
+        calls.cache_hits,
+        result.seconds,
+        critical_path=calls.critical_path,
+        color=sys.stderr.isatty(),
+    )
 
 
 def _relative(path: Path) -> str:
@@ -227,7 +246,7 @@ report_options = click_options(REPORT)  # --format, --output, --lang, --only, --
 
 
 @click.command(cls=CheckCommand)
-@click_options((DESIGN, *AWS, *CLUSTER, *NODES, *REPORT))
+@click_options((DESIGN, *AWS, *ACCOUNTS, *CLUSTER, *NODES, *REPORT))
 def check(
     design_file: Path,
     output_format: str,
@@ -251,6 +270,27 @@ def check(
     unreachable endpoint or host; it is never a pass or a fail.
     """
     design = load(design_file)
+    if params.get("accounts") is not None or params.get("organization"):
+        from eks_refarch.conformance.fleet import execute_accounts
+
+        return execute_accounts(
+            design,
+            design_file,
+            params,
+            output_format=output_format,
+            output=output,
+            only=parse_only(only),
+            stats=stats,
+            lang=lang,
+            as_built=as_built,
+        )
+    given = [
+        f"--{n.replace('_', '-')}" for n in ("shard", "role_name", "external_id") if params.get(n)
+    ]
+    if given:
+        raise UserInputError(
+            [Problem(None, None, (given[0],), "needs --accounts FILE or --organization")]
+        )
     return execute(
         design,
         design_file,

@@ -135,14 +135,18 @@ class Finding:
     resource: str
     message: Text
     severity: Severity
+    account: str = ""  # the AWS account id, in a run over several accounts
 
     def as_dict(self, lang: str = SOURCE_LANGUAGE) -> dict[str, str]:
         """The JSON report's shape: keys and values stay the same in every language but
         the message, which is in ``lang``."""
-        return {
+        out = {
             "check": self.check,
             "status": self.status.value,
             "resource": self.resource,
             "message": render(self.message, lang),
             "severity": self.severity.value,
         }
+        if self.account:
+            out["account"] = self.account
+        return out

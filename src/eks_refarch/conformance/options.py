@@ -161,6 +161,62 @@ AWS = (
         show_default=True,
     ),
 )
+# A run over many accounts (the AWS source, once per account).
+ACCOUNTS = (
+    Option(
+        "accounts",
+        ("--accounts",),
+        N_(
+            "Check every account listed in this YAML file (ID, name, a role name or ARN, "
+            "optional design overrides), assuming the role in each."
+        ),
+        type=_path(dir_okay=False),
+        metavar="FILE",
+        pytest=False,
+    ),
+    Option(
+        "organization",
+        ("--organization",),
+        N_(
+            "Check every active member account of the AWS Organization that the "
+            "management account's credentials list, assuming --role-name in each."
+        ),
+        is_flag=True,
+        pytest=False,
+    ),
+    Option(
+        "role_name",
+        ("--role-name",),
+        N_("The role to assume in each account (for --organization, or accounts without one)."),
+        metavar="NAME",
+        pytest=False,
+    ),
+    Option(
+        "external_id",
+        ("--external-id",),
+        N_("The external ID the accounts' roles require, given to sts:AssumeRole."),
+        pytest=False,
+    ),
+    Option(
+        "concurrency",
+        ("--concurrency",),
+        N_("Accounts checked at the same time."),
+        type=click.IntRange(1, 64),
+        default=4,
+        show_default=True,
+        pytest=False,
+    ),
+    Option(
+        "shard",
+        ("--shard",),
+        N_(
+            "Check only shard I of N (such as 2/3): a stable share of the accounts, so N "
+            "runs with shards 1 to N check each account exactly once."
+        ),
+        metavar="I/N",
+        pytest=False,
+    ),
+)
 CLUSTER = (
     Option(
         "kubeconfig",
@@ -203,7 +259,7 @@ REPORT = (
     Option(
         "output_format",
         ("--format", "-f"),
-        N_("The report format: text, JSON, JUnit XML, SARIF or Markdown."),
+        N_("The report format: text, JSON, JUnit XML, SARIF, Markdown or OpenMetrics."),
         type=click.Choice(FORMATS),
         default="text",
         show_default=True,
@@ -255,7 +311,7 @@ REPORT = (
         pytest=False,
     ),
 )
-OPTIONS: tuple[Option, ...] = (DESIGN, *AWS, *CLUSTER, *NODES, *REPORT)
+OPTIONS: tuple[Option, ...] = (DESIGN, *AWS, *ACCOUNTS, *CLUSTER, *NODES, *REPORT)
 
 
 def click_options(options: tuple[Option, ...]) -> Decorator:
@@ -269,4 +325,14 @@ def click_options(options: tuple[Option, ...]) -> Decorator:
     return decorate
 
 
-__all__ = ["AWS", "CLUSTER", "DESIGN", "FORMATS", "NODES", "OPTIONS", "REPORT", "Option"]
+__all__ = [
+    "ACCOUNTS",
+    "AWS",
+    "CLUSTER",
+    "DESIGN",
+    "FORMATS",
+    "NODES",
+    "OPTIONS",
+    "REPORT",
+    "Option",
+]

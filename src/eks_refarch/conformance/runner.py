@@ -3,6 +3,11 @@
 The imperative shell of the conformance suite. Collectors do the I/O and may fail;
 their failures become `error` findings for exactly the checks that needed them.
 
+Collectors run concurrently in a bounded thread pool, since under a real API's latency
+a run would otherwise take the sum of its calls; a context that is not safe to share
+between threads (``concurrent`` absent or false) has its collectors run one at a time.
+Rules run afterwards, in check order, so findings come out in the same order every time.
+
 Who is at fault decides the exit code. A ``CollectionError`` is the world's: a missing
 permission, an endpoint that did not answer, or answered a 5xx, a body that does not
 parse, an answer without a field the collector needs. It makes a check `error` (exit 2
@@ -13,10 +18,13 @@ so that a script does not read "could not verify" where it should read "report a
 
 from __future__ import annotations
 
+import contextvars
+import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import CollectionError, Facts, NotApplicable, could_not_verify
@@ -32,6 +40,13 @@ from eks_refarch.errors import (
     UserInputError,
 )
 from eks_refarch.i18n import joined, msg
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Collectors in flight at once in one run: more than the built-in AWS collectors, so
+# that none waits for a thread while another waits for an answer.
+COLLECTOR_THREADS = 32
 
 SOURCE_OPTIONS = {
     Source.AWS: msg("AWS credentials (the default)"),
@@ -69,14 +84,20 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        if self.internal_errors:
-            return EXIT_INTERNAL
-        statuses = {f.status for f in self.findings}
-        if Status.FAIL in statuses:
-            return EXIT_FAILED
-        if Status.ERROR in statuses:
-            return EXIT_ERRORED
-        return EXIT_OK
+        return exit_code(self.findings, internal=bool(self.internal_errors))
+
+
+def exit_code(findings: Collection[Finding], *, internal: bool) -> int:
+    """4 for a bug in refarch, else 1 when something failed, 2 when something could not be
+    verified, 0 otherwise: for one run, or for many accounts' runs together."""
+    if internal:
+        return EXIT_INTERNAL
+    statuses = {f.status for f in findings}
+    if Status.FAIL in statuses:
+        return EXIT_FAILED
+    if Status.ERROR in statuses:
+        return EXIT_ERRORED
+    return EXIT_OK
 
 
 def select(
@@ -118,51 +139,24 @@ def run(
     registry: Registry | None = None,
     only: Collection[str] | None = None,
     on_progress: Callable[[str], None] | None = None,
+    keep_facts: bool = True,
 ) -> RunResult:
-    """Evaluate every check whose sources are in ``contexts`` (source -> collector context)."""
+    """Evaluate every check whose sources are in ``contexts`` (source -> collector context).
+
+    ``keep_facts=False`` drops the facts once the rules have judged them (a run over many
+    accounts keeps only their findings)."""
     registry = registry or load_builtin_checks()
     started = time.perf_counter()
     specs, findings = select(registry, contexts.keys(), only)
-    gathered: dict[type[Any], Any] = {}
-    failures: dict[type[Any], CollectionError] = {}
-    inapplicable: dict[type[Any], NotApplicable] = {}
-    bugs: set[type[Any]] = set()  # fact types whose collector raised something unexpected
-    collections: list[CollectionRecord] = []
+    kinds = list(dict.fromkeys(kind for spec in specs for kind in spec.needs))
+    gathered_all = _gather_all(kinds, registry, contexts, design, on_progress)
+    outcomes = dict(zip(kinds, gathered_all, strict=True))
+    gathered = {k: o.value for k, o in outcomes.items() if o.kind == "fact"}
+    failures = {k: o.value for k, o in outcomes.items() if o.kind == "failure"}
+    inapplicable = {k: o.value for k, o in outcomes.items() if o.kind == "inapplicable"}
+    bugs = {k for k, o in outcomes.items() if o.bug}
     internal: list[str] = []
-
-    def gather(kind: type[Any]) -> None:
-        if kind in gathered or kind in failures or kind in inapplicable:
-            return
-        spec = registry.collector_for(kind)
-        if on_progress:
-            on_progress(f"collecting {kind.__name__}")
-        t0 = time.perf_counter()
-        error: str | None = None
-        try:
-            gathered[kind] = spec.func(contexts[spec.source], design)
-        except CollectionError as exc:
-            failures[kind] = exc
-            error = str(exc)
-        except NotApplicable as exc:
-            inapplicable[kind] = exc
-        except Exception as exc:  # a collector bug must not hide every other check
-            failures[kind] = CollectionError(
-                kind.__name__,
-                msg("a fix in refarch"),
-                msg(
-                    "internal error {error}: {detail}",
-                    error=type(exc).__name__,
-                    detail=str(exc),
-                ),
-            )
-            bugs.add(kind)
-            error = str(failures[kind])
-        elapsed = time.perf_counter() - t0
-        collections.append(CollectionRecord(kind.__name__, spec.source, elapsed, error))
-
     for spec in specs:
-        for kind in spec.needs:
-            gather(kind)
         if on_progress:
             on_progress(f"checking {spec.id}")
         judged, rule_bug = _evaluate(spec, gathered, failures, inapplicable, design)
@@ -173,11 +167,97 @@ def run(
     return RunResult(
         findings=tuple(findings),
         checks=tuple(specs),
-        collections=tuple(collections),
+        collections=tuple(o.record for o in outcomes.values()),
         seconds=time.perf_counter() - started,
-        facts=dict(gathered),
+        facts=dict(gathered) if keep_facts else {},
         internal_errors=tuple(internal),
     )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    kind: str  # fact, failure or inapplicable
+    value: Any
+    record: CollectionRecord
+    bug: bool = False
+
+
+def _gather_all(
+    kinds: list[type[Any]],
+    registry: Registry,
+    contexts: Mapping[Source, Any],
+    design: Design,
+    on_progress: Callable[[str], None] | None,
+) -> list[_Outcome]:
+    """Every fact type's outcome, in the order of ``kinds``, gathered concurrently."""
+    # One lock per context that is not safe to share: its collectors take turns.
+    turns = {
+        source: threading.Lock()
+        for source, context in contexts.items()
+        if not getattr(context, "concurrent", False)
+    }
+
+    def gather(kind: type[Any]) -> _Outcome:
+        spec = registry.collector_for(kind)
+        lock = turns.get(spec.source)
+        if lock is None:
+            return _gather(kind, spec.func, contexts[spec.source], spec.source, design, on_progress)
+        with lock:
+            return _gather(kind, spec.func, contexts[spec.source], spec.source, design, on_progress)
+
+    # Each collector in a context of its own (no context variables), so that what a
+    # source's context records per collector (the AWS chain of calls) stays its own.
+    return in_threads(
+        lambda kind: contextvars.Context().run(gather, kind), kinds, COLLECTOR_THREADS
+    )
+
+
+def in_threads(func: Callable[[T], R], items: Sequence[T], limit: int) -> list[R]:
+    """``func`` of each item, at most ``limit`` at a time, in the items' order.
+
+    On Ctrl-C the pool is left without waiting for the calls in flight (they may wait on
+    a read timeout); the command line then exits at once (eks_refarch.cli.main)."""
+    if len(items) <= 1 or limit <= 1:
+        return [func(item) for item in items]
+    pool = ThreadPoolExecutor(min(limit, len(items)), "refarch")
+    try:
+        results = list(pool.map(func, items))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _gather(
+    kind: type[Any],
+    func: Callable[[Any, Design], Any],
+    context: Any,
+    source: Source,
+    design: Design,
+    on_progress: Callable[[str], None] | None,
+) -> _Outcome:
+    if on_progress:
+        on_progress(f"collecting {kind.__name__}")
+    t0 = time.perf_counter()
+
+    def record(error: str | None) -> CollectionRecord:
+        return CollectionRecord(kind.__name__, source, time.perf_counter() - t0, error)
+
+    try:
+        value = func(context, design)
+    except CollectionError as exc:
+        return _Outcome("failure", exc, record(str(exc)))
+    except NotApplicable as exc:
+        return _Outcome("inapplicable", exc, record(None))
+    except Exception as exc:  # a collector bug must not hide every other check
+        failure = CollectionError(
+            kind.__name__,
+            msg("a fix in refarch"),
+            msg("internal error {error}: {detail}", error=type(exc).__name__, detail=str(exc)),
+        )
+        return _Outcome("failure", failure, record(str(failure)), bug=True)
+    return _Outcome("fact", value, record(None))
 
 
 def _evaluate(

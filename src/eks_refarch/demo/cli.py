@@ -14,6 +14,7 @@ from eks_refarch.conformance.cli import (
 )
 from eks_refarch.conformance.model import Source
 from eks_refarch.demo.drift import DRIFTS
+from eks_refarch.demo.organization import AUDIT_ROLE, provision_organization
 from eks_refarch.demo.run import demo_context, provision_with_drift
 from eks_refarch.demo.server import moto_server, require_loopback
 from eks_refarch.design import load
@@ -83,14 +84,64 @@ def demo(
 )
 @design_option
 @drift_option
-def provision_command(endpoint_url: str, design_file: Path, drift: str | None) -> None:
+@click.option(
+    "--accounts",
+    type=click.IntRange(1, 500),
+    help="Build an organization of this many member accounts instead of one account.",
+)
+@click.option(
+    "--drift-every",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="With --accounts: every Nth member account carries one built-in drift.",
+)
+@click.option(
+    "--role-name",
+    default=AUDIT_ROLE,
+    show_default=True,
+    help="With --accounts: the audit role created in each member account.",
+)
+def provision_command(
+    endpoint_url: str,
+    design_file: Path,
+    drift: str | None,
+    accounts: int | None,
+    drift_every: int,
+    role_name: str,
+) -> None:
     """Provision the design into an emulator that is already running.
+
+    With --accounts N, an AWS Organization of N member accounts, each with an audit role
+    to assume and the design provisioned into it, every Nth one (--drift-every) carrying
+    one built-in drift, named in the output.
 
     Refuses (exit 3) any endpoint whose host is not 127.0.0.0/8, ::1 or localhost, so
     it cannot create anything in a real account.
     """
     require_loopback(endpoint_url)
     design = load(design_file)
+    if accounts is not None:
+        if drift:
+            raise click.UsageError("--drift applies to one account; --accounts plants its own")
+        lang = default_language()
+        for member in provision_organization(
+            endpoint_url, design, accounts, every=drift_every, role_name=role_name
+        ):
+            line = (
+                tr(
+                    lang,
+                    "{id} {name}: drift {drift} (fails {check})",
+                    id=member.id,
+                    name=member.name,
+                    drift=member.drift,
+                    check=member.check,
+                )
+                if member.drift
+                else tr(lang, "{id} {name}: as designed", id=member.id, name=member.name)
+            )
+            click.echo(line)
+        return
     account = provision_with_drift(endpoint_url, design, drift)
     click.echo(
         f"provisioned {design.product.name} into {account.endpoint_url}: "

@@ -79,7 +79,11 @@ class Account:
 
 def provision(endpoint_url: str, design: Design) -> Account:
     """Build the designed account in the emulator at ``endpoint_url`` (loopback only)."""
-    account = Account.at(endpoint_url, design)
+    return provision_into(Account.at(endpoint_url, design))
+
+
+def provision_into(account: Account) -> Account:
+    """Build the designed account with ``account``'s clients (another account's role too)."""
     _network(account)
     _security_groups(account)
     _keys(account)
@@ -248,10 +252,15 @@ def _keys(account: Account) -> None:
 def _buckets(account: Account) -> None:
     s3 = account.client("s3")
     for bucket in account.design.data.buckets:
-        s3.create_bucket(
-            Bucket=bucket.name,
-            CreateBucketConfiguration={"LocationConstraint": account.design.product.region},
-        )
+        try:
+            s3.create_bucket(
+                Bucket=bucket.name,
+                CreateBucketConfiguration={"LocationConstraint": account.design.product.region},
+            )
+        except s3.exceptions.BucketAlreadyExists:
+            # Bucket names are global: in an emulated organization, every member account
+            # shares the first one's buckets (moto lets any account read them).
+            continue
         if bucket.block_public_access:
             s3.put_public_access_block(
                 Bucket=bucket.name,

@@ -17,6 +17,7 @@ import yaml
 
 from eks_refarch.design import Design
 from eks_refarch.design.model import Microservice
+from eks_refarch.manifests import conformance
 from eks_refarch.manifests.charts import CHARTS, Chart
 from eks_refarch.manifests.names import (
     COMPONENTS_ANNOTATION,
@@ -94,6 +95,12 @@ def render(design: Design) -> tuple[Manifest, ...]:
     manifests += [
         Manifest(f"apps/{m.name}.yaml", tuple(_microservice(design, m)))
         for m in design.microservices
+    ]
+    manifests += [
+        Manifest(
+            "conformance/cronjob.yaml", tuple(conformance.job_objects(design, EXAMPLE_ACCOUNT_ID))
+        ),
+        Manifest("conformance/dashboard.yaml", tuple(conformance.dashboard_objects(design))),
     ]
     return tuple(manifests)
 

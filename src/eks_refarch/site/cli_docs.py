@@ -20,6 +20,7 @@ def _use(fmt: str, lang: str) -> str:
         "junit": tr(lang, "CI systems that show test reports"),
         "sarif": tr(lang, "code-scanning dashboards"),
         "markdown": tr(lang, "a pull-request comment or a report page"),
+        "openmetrics": tr(lang, "Prometheus and Grafana, as metrics"),
     }
     if fmt not in uses:
         raise ValueError(

@@ -8,6 +8,12 @@ Python method name (``ctx.call("eks", "describe_cluster", name=...)``), and the 
 - paginates with botocore's own paginators wherever one exists;
 - answers an identical call from the run's cache, so two collectors that both need the
   load balancers cause one DescribeLoadBalancers, and a denial is not asked twice;
+- is shared by collectors running in threads: a call that another collector already has
+  in flight is waited for, not sent again, so a parallel run makes exactly the calls a
+  sequential one does;
+- records the critical path, the longest chain of requests that had to follow one
+  another (a collector's own calls, and the in-flight calls it waited for): under a slow
+  API, a parallel run's wall time approaches that chain, not the sum of all calls;
 - counts calls, attempts and seconds per operation through botocore's event hooks, so
   retries are visible in ``--stats``;
 - stops asking an endpoint that did not answer (refused, or timed out on every attempt):
@@ -28,8 +34,11 @@ from __future__ import annotations
 import functools
 import ipaddress
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, overload
 from urllib.parse import urlsplit
@@ -277,9 +286,22 @@ class CallStats:
 
     operations: dict[tuple[str, str], OperationStats] = field(default_factory=dict)
     cache_hits: int = 0
+    # The longest chain of requests that followed one another: (service:Operation, seconds).
+    critical_path: tuple[tuple[str, float], ...] = ()
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def of(self, service: str, operation: str) -> OperationStats:
         return self.operations.setdefault((service, operation), OperationStats())
+
+    def chained(self, chain: Sequence[tuple[str, float]]) -> None:
+        """Keep ``chain`` as the critical path when it is the longest seen (by requests,
+        then by seconds)."""
+        with self.lock:
+            if (len(chain), _total(chain)) > (
+                len(self.critical_path),
+                _total(self.critical_path),
+            ):
+                self.critical_path = tuple(chain)
 
     def actions(self) -> set[str]:
         """The IAM actions of every operation called, for proving declared permissions."""
@@ -297,29 +319,59 @@ class CallStats:
         return sum(s.calls for s in self.operations.values())
 
 
+def _total(chain: Sequence[tuple[str, float]]) -> float:
+    return sum(seconds for _, seconds in chain)
+
+
 _STARTED = "refarch_started"
+# The requests the current collector made or waited for, one after another, and the
+# AwsContext they were made through. The runner starts each collector in an empty
+# context (contextvars), so each collector's chain is its own; calls made one after
+# another through one AwsContext outside the runner share one chain, which is right too.
+_CHAIN: ContextVar[tuple[object, list[tuple[str, float]]] | None] = ContextVar(
+    "refarch_chain", default=None
+)
+
+
+def _chain(owner: object) -> list[tuple[str, float]]:
+    current = _CHAIN.get()
+    if current is None or current[0] is not owner:
+        current = (owner, [])
+        _CHAIN.set(current)
+    return current[1]
 
 
 class AwsContext:
     """A read-only view of one account and region, shared by every AWS collector in a run."""
 
+    concurrent = True  # safe to share between collector threads (the runner reads this)
+
     def __init__(
         self,
         options: AwsOptions,
-        session_factory: Callable[[AwsOptions], boto3.Session] | None = None,
+        session_factory: Callable[[AwsOptions], Any] | None = None,
     ) -> None:
         self.options = options
         self.stats = CallStats()
         self._session_factory = session_factory or _session
-        self._session: boto3.Session | None = None
+        self._session: Any = None  # a boto3 session, or anything with its client()
+        self._session_error: CollectionError | None = None  # a role that could not be assumed
         self._clients: dict[str, Any] = {}
         self._cache: dict[tuple[str, str, str, bool], Any] = {}
+        # Calls being made right now, and the requests each took once finished: a second
+        # collector asking the same waits for the first one's answer.
+        self._in_flight: dict[tuple[str, str, str, bool], Future[Any]] = {}
+        self._requests: dict[tuple[str, str, str, bool], list[tuple[str, float]]] = {}
+        self._lock = threading.Lock()  # the cache and the calls in flight
+        self._chain_owner = object()  # whose chain a collector's calls extend (see _CHAIN)
+        self._client_lock = threading.Lock()  # the clients and the session
         self._silent: dict[str, CollectionError] = {}  # endpoint URL -> why it did not answer
-        # service -> the operation whose answer botocore last began to parse; cleared when
-        # a call starts and when _invoke returns. An exception raised while it is set came
-        # from reading the endpoint's answer (botocore's parsers raise KeyError on shapes
-        # they do not expect), so it is the endpoint's fault, not refarch's.
-        self._parsing: dict[str, str] = {}
+        self._contacted: dict[str, threading.Event] = {}  # endpoint URL -> first call done
+        # Per thread, service -> the operation whose answer botocore last began to parse;
+        # cleared when a call starts and when _invoke returns. An exception raised while it
+        # is set came from reading the endpoint's answer (botocore's parsers raise KeyError
+        # on shapes they do not expect), so it is the endpoint's fault, not refarch's.
+        self._local = threading.local()
 
     @property
     def region(self) -> str:
@@ -357,11 +409,38 @@ class AwsContext:
     ) -> Answer:
         _require_read(service, method)
         key = (service, method, json.dumps(params, sort_keys=True, default=str), paginate)
-        if key in self._cache:
-            self.stats.cache_hits += 1
+        with self._lock:
+            done = key in self._cache
+            waiting = self._in_flight.get(key) if not done else None
+            if done or waiting is not None:
+                with self.stats.lock:
+                    self.stats.cache_hits += 1
+            else:
+                mine: Future[Any] = Future()
+                self._in_flight[key] = mine
+        if done:
             outcome = self._cache[key]
+        elif waiting is not None:
+            outcome = waiting.result()
+            # The wait is part of this collector's chain: it could not go on without it.
+            chain = _chain(self._chain_owner)
+            chain.extend(self._requests.get(key, ()))
+            self.stats.chained(chain)
         else:
-            outcome = self._cache[key] = self._invoke(service, method, dict(params), paginate)
+            chain = _chain(self._chain_owner)
+            before = len(chain)
+            try:
+                outcome = self._invoke(service, method, dict(params), paginate)
+            except BaseException as exc:  # a bug: the waiters see it too, and it is not kept
+                with self._lock:
+                    del self._in_flight[key]
+                mine.set_exception(exc)
+                raise
+            with self._lock:
+                self._requests[key] = chain[before:]
+                self._cache[key] = outcome
+                del self._in_flight[key]
+            mine.set_result(outcome)
         if isinstance(outcome, botocore.exceptions.ClientError):
             if _code(outcome) in absent:
                 raise Absent(_code(outcome))
@@ -385,9 +464,11 @@ class AwsContext:
 
     def _invoke(self, service: str, method: str, params: dict[str, Any], paginate: bool) -> Any:
         endpoint = None
+        first: threading.Event | None = None
         try:
             client = self._client(service)
             endpoint = client.meta.endpoint_url
+            first = self._first_contact(endpoint)
             silent = self._silent.get(endpoint)
             if silent is not None:
                 return CollectionError(
@@ -414,29 +495,75 @@ class AwsContext:
         ) as exc:
             error = self._translate(service, method, exc, endpoint)
             if endpoint and isinstance(error, CollectionError) and isinstance(exc, UNANSWERED):
-                self._silent[endpoint] = error
+                self._silent.setdefault(endpoint, error)
             return error
         except Exception as exc:
-            if self._parsing.get(service) != _operations(service)[1][method]:
+            if self._parsing().get(service) != _operations(service)[1][method]:
                 raise  # not while reading an answer: a bug, and the runner says so
             detail = f"{type(exc).__name__}: {exc}"
             return self._translate(service, method, UnreadableAnswer(200, detail), endpoint)
         finally:
-            self._parsing.pop(service, None)
+            self._parsing().pop(service, None)
+            if first is not None:
+                first.set()
+
+    def close(self) -> None:
+        """Drop the run's clients and answers: a run over many accounts would otherwise
+        keep each finished account's until the cyclic garbage collector gets to them
+        (each client's event handlers refer back to this context)."""
+        with self._client_lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
+        with self._lock:
+            self._cache.clear()
+            self._requests.clear()
+
+    def _first_contact(self, endpoint: str) -> threading.Event | None:
+        """Until an endpoint has answered once, one call at a time goes to it: the first
+        returns an Event to set when it is done, the others wait for it. Then a dead
+        endpoint costs one call's attempts, not one per collector running at that moment."""
+        with self._lock:
+            state = self._contacted.get(endpoint)
+            if state is None:
+                first = self._contacted[endpoint] = threading.Event()
+                return first
+        state.wait()
+        return None
+
+    def _parsing(self) -> dict[str, str]:
+        parsing: dict[str, str] | None = getattr(self._local, "parsing", None)
+        if parsing is None:
+            parsing = self._local.parsing = {}
+        return parsing
 
     def _client(self, service: str) -> Any:
-        if service not in self._clients:
-            if self._session is None:
+        with self._client_lock:
+            if service not in self._clients:
+                session = self.session()
+                with CLIENT_CREATION:  # boto3 sessions are not thread-safe; clients are
+                    client = session.client(
+                        service,
+                        region_name=self.options.region,
+                        endpoint_url=self.options.endpoint_url,
+                        config=_config(self.options),
+                    )
+                self._instrument(client)
+                self._clients[service] = client
+            return self._clients[service]
+
+    def session(self) -> Any:
+        """The run's session, made once; a role that could not be assumed is tried once
+        and then the same CollectionError for every call of the run."""
+        if self._session_error is not None:
+            raise self._session_error
+        if self._session is None:
+            try:
                 self._session = self._session_factory(self.options)
-            client = self._session.client(
-                service,
-                region_name=self.options.region,
-                endpoint_url=self.options.endpoint_url,
-                config=_config(self.options),
-            )
-            self._instrument(client)
-            self._clients[service] = client
-        return self._clients[service]
+            except CollectionError as exc:
+                self._session_error = exc
+                raise
+        return self._session
 
     def _instrument(self, client: Any) -> None:
         service = client.meta.service_model.service_name
@@ -444,21 +571,28 @@ class AwsContext:
 
         def before_call(context: dict[str, Any], **_: Any) -> None:
             context[_STARTED] = time.perf_counter()
-            self._parsing.pop(service, None)
+            self._parsing().pop(service, None)
 
         def finished(context: dict[str, Any], event_name: str, **_: Any) -> None:
             # after-call fires on every answer, after-call-error when no answer came (or
             # when it could not be parsed: _parsing then stays set for _invoke to see).
-            stats = self.stats.of(service, event_name.rsplit(".", 1)[-1])
-            stats.calls += 1
-            stats.seconds += time.perf_counter() - context.get(_STARTED, time.perf_counter())
+            operation = event_name.rsplit(".", 1)[-1]
+            seconds = time.perf_counter() - context.get(_STARTED, time.perf_counter())
+            with self.stats.lock:
+                stats = self.stats.of(service, operation)
+                stats.calls += 1
+                stats.seconds += seconds
+            chain = _chain(self._chain_owner)
+            chain.append((f"{service}:{operation}", seconds))
+            self.stats.chained(chain)
 
         def before_send(event_name: str, **_: Any) -> None:
             # Fired once per HTTP attempt, so attempts minus calls are the retries.
-            self.stats.of(service, event_name.rsplit(".", 1)[-1]).attempts += 1
+            with self.stats.lock:
+                self.stats.of(service, event_name.rsplit(".", 1)[-1]).attempts += 1
 
         def before_parse(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
-            self._parsing[service] = operation_model.name
+            self._parsing()[service] = operation_model.name
             # XML protocols raise ResponseParserError on a broken body themselves; a JSON
             # protocol would read one as an answer without fields (see JSON_PROTOCOLS).
             status = response_dict.get("status_code", 0)
@@ -470,7 +604,21 @@ class AwsContext:
             except ValueError as exc:
                 raise UnreadableAnswer(status, f"the body is not a JSON document ({exc})") from None
 
+        def no_retry_of_a_gap(response: Any = None, **_: Any) -> bool | None:
+            # An emulator's "not implemented" answer will not change on a retry: without
+            # this, botocore retries its HTTP 500 with backoff (seconds each time) on the
+            # run's critical path. False vetoes the retry: botocore's endpoint takes the
+            # first non-None answer to needs-retry, and this handler is registered first.
+            if self.options.endpoint_url and response is not None:
+                code = response[1].get("Error", {}).get("Code")
+                if code in NOT_IMPLEMENTED:
+                    return False
+            return None
+
         events = client.meta.events
+        events.register_first(
+            f"needs-retry.{client.meta.service_model.service_id.hyphenize()}", no_retry_of_a_gap
+        )
         events.register("before-call", before_call)
         events.register("after-call", finished)
         events.register("after-call-error", finished)
@@ -629,23 +777,55 @@ def _code(exc: botocore.exceptions.ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def _session(options: AwsOptions) -> boto3.Session:
+def _session(options: AwsOptions) -> Any:
     """A boto3 session from the standard chain, switched to ``role_arn`` when one is given."""
-    base = boto3.Session(profile_name=options.profile, region_name=options.region)
+    return assumed(boto3.Session(profile_name=options.profile, region_name=options.region), options)
+
+
+# boto3 sessions are not thread-safe; runs over many accounts share one base session
+# (its service models are loaded once rather than once per account), so every client
+# is made under this lock.
+CLIENT_CREATION = threading.RLock()
+
+
+class AssumedSession:
+    """Makes clients of ``base`` signed with a role's temporary credentials.
+
+    Not a boto3 session per role: each would load every service model again, which is
+    most of a many-account run's memory and time."""
+
+    def __init__(self, base: boto3.Session, credentials: Mapping[str, str]) -> None:
+        self._base = base
+        self._credentials = {
+            "aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"],
+        }
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        with CLIENT_CREATION:
+            return self._base.client(service, **self._credentials, **kwargs)
+
+
+def assumed(base: boto3.Session, options: AwsOptions) -> Any:
+    """``base`` itself, or clients of it as ``options.role_arn`` when one is given."""
     if not options.role_arn:
         return base
-    sts = base.client(
-        "sts",
-        region_name=options.region,
-        endpoint_url=options.endpoint_url,
-        config=_config(options),
-    )
+    with CLIENT_CREATION:
+        sts = base.client(
+            "sts",
+            region_name=options.region,
+            endpoint_url=options.endpoint_url,
+            config=_config(options),
+        )
     action = "sts:AssumeRole"
     what = msg("the role {role}", role=options.role_arn)
     try:
-        creds = sts.assume_role(RoleArn=options.role_arn, RoleSessionName="refarch-check")[
+        extra = {"ExternalId": options.external_id} if options.external_id else {}
+        creds = sts.assume_role(RoleArn=options.role_arn, RoleSessionName="refarch-check", **extra)[
             "Credentials"
         ]
+        return AssumedSession(base, creds)
     except botocore.exceptions.ClientError as exc:
         raise CollectionError(
             what, action, msg("{code}: {error}", code=_code(exc), error=str(exc))
@@ -661,12 +841,6 @@ def _session(options: AwsOptions) -> boto3.Session:
             msg("a complete answer from {endpoint}", endpoint=sts.meta.endpoint_url),
             msg("{operation} answered without the field {field}", operation=action, field=exc),
         ) from exc
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=options.region,
-    )
 
 
 @functools.cache

@@ -25,6 +25,7 @@ class AwsOptions:
     region: str
     profile: str | None = None
     role_arn: str | None = None
+    external_id: str | None = None  # given to sts:AssumeRole with role_arn
     endpoint_url: str | None = None
     retry_mode: RetryMode = "standard"
     max_attempts: int = 5

@@ -12,6 +12,7 @@ from eks_refarch.conformance.report.data import Report
 from eks_refarch.conformance.report.json import render_json
 from eks_refarch.conformance.report.junit import render_junit
 from eks_refarch.conformance.report.markdown import render_markdown
+from eks_refarch.conformance.report.openmetrics import render_openmetrics
 from eks_refarch.conformance.report.sarif import render_sarif
 from eks_refarch.conformance.report.text import render_text
 
@@ -23,6 +24,7 @@ RENDERERS: dict[str, Renderer] = {
     "junit": render_junit,
     "sarif": render_sarif,
     "markdown": render_markdown,
+    "openmetrics": render_openmetrics,
 }
 
 __all__ = ["RENDERERS", "Renderer", "Report"]

@@ -7,7 +7,7 @@ language is part of the data, so one run can be reported in any language.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from eks_refarch.conformance.model import CheckSpec, CheckText, Finding, Severity, Status
@@ -22,6 +22,15 @@ STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.SKIP, Status.PASS)
 
 
 @dataclass(frozen=True)
+class AccountSummary:
+    """One account of a run over several: who it is and how long its checks took."""
+
+    id: str
+    name: str
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Report:
     findings: tuple[Finding, ...]
     # Every check with a finding, by id, in the order reports list them.
@@ -32,6 +41,11 @@ class Report:
     design_path: str = "architecture.yaml"
     # Decision id -> line of its entry in the design file, where SARIF anchors findings.
     decision_lines: Mapping[str, int] = field(default_factory=dict)
+    # A run over several accounts: each account, in the order reports list them, the
+    # digest of the design they were judged against and the shard ("2/3") it covered.
+    accounts: tuple[AccountSummary, ...] = ()
+    design_digest: str = ""
+    shard: str = ""
 
     @classmethod
     def of(cls, result: RunResult, registry: Registry, **fields: Any) -> Report:
@@ -64,6 +78,24 @@ class Report:
     def by_status(self, status: Status) -> list[Finding]:
         return [f for f in self.findings if f.status is status]
 
+    def per_account(self) -> list[tuple[AccountSummary, Report]]:
+        """Each account with the report of its own findings: how formats group by account."""
+        return [
+            (
+                account,
+                replace(
+                    self,
+                    findings=tuple(f for f in self.findings if f.account == account.id),
+                    seconds=account.seconds,
+                    accounts=(),
+                ),
+            )
+            for account in self.accounts
+        ]
+
+    def account_heading(self, account: AccountSummary) -> str:
+        return tr(self.lang, "Account {name} ({id})", name=account.name, id=account.id)
+
     def check_ids(self) -> list[str]:
         """Every check with a finding, in id order."""
         return sorted({f.check for f in self.findings})
@@ -91,4 +123,4 @@ def severity_label(severity: Severity, lang: str) -> str:
     return labels[severity]
 
 
-__all__ = ["STATUS_ORDER", "Report", "severity_label", "status_label"]
+__all__ = ["STATUS_ORDER", "AccountSummary", "Report", "severity_label", "status_label"]

@@ -10,12 +10,23 @@ from eks_refarch.conformance.report.remediation import remediation_text
 
 
 def render_junit(report: Report) -> str:
-    counts = report.summary()
     suites = ET.Element("testsuites", name="refarch check", time=f"{report.seconds:.3f}")
+    if report.accounts:  # one suite per account, named after it
+        for account, part in report.per_account():
+            _suite(suites, part, f"refarch check {account.name} ({account.id})")
+    else:
+        _suite(suites, report, "refarch check")
+    ET.indent(suites)
+    body = ET.tostring(suites, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+
+def _suite(suites: ET.Element, report: Report, name: str) -> None:
+    counts = report.summary()
     suite = ET.SubElement(
         suites,
         "testsuite",
-        name="refarch check",
+        name=name,
         tests=str(len(report.findings)),
         failures=str(counts[Status.FAIL.value]),
         errors=str(counts[Status.ERROR.value]),
@@ -47,6 +58,3 @@ def render_junit(report: Report) -> str:
             element.text = message
         elif finding.status is Status.SKIP:
             ET.SubElement(case, "skipped", message=message)
-    ET.indent(suites)
-    body = ET.tostring(suites, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from eks_refarch.conformance.model import Status
 from eks_refarch.conformance.report.data import STATUS_ORDER, Report, severity_label, status_label
@@ -34,6 +35,18 @@ def render_markdown(
         raise ValueError(
             f"heading_level must be 1 to 5 (checks are one below), not {heading_level}"
         )
+    if report.accounts:
+        if heading_level > 4:
+            raise ValueError(
+                f"a report over accounts needs heading_level 1 to 4, not {heading_level}"
+            )
+        sections = [f"{'#' * heading_level} {report.heading}", ""]
+        for account, part in report.per_account():
+            titled = replace(part, title=report.account_heading(account))
+            sections.append(
+                render_markdown(titled, heading_level=heading_level + 1, check_link=check_link)
+            )
+        return "\n".join(sections)
     title, check_heading = "#" * heading_level, "#" * (heading_level + 1)
     lang = report.lang
     counts = report.summary()

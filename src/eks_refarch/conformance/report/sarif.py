@@ -81,6 +81,18 @@ def _result(report: Report, finding: Finding, index: int) -> dict[str, Any]:
 
 
 def render_sarif(report: Report) -> str:
+    # A run over several accounts is one SARIF run per account, each with its own
+    # automation id, so a code-scanning UI keeps their alerts apart.
+    runs = (
+        [_run(part, f"refarch-check/{account.id}/") for account, part in report.per_account()]
+        if report.accounts
+        else [_run(report, "refarch-check/")]
+    )
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": runs}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _run(report: Report, automation_id: str) -> dict[str, Any]:
     specs = [report.checks[check_id] for check_id in report.check_ids()]
     index = {spec.id: i for i, spec in enumerate(specs)}
     results = [
@@ -88,24 +100,17 @@ def render_sarif(report: Report) -> str:
         for f in report.findings
         if f.status in (Status.FAIL, Status.ERROR)
     ]
-    document = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "refarch",
-                        "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_rule(spec, report.lang) for spec in specs],
-                    }
-                },
-                "language": report.lang,
-                "automationDetails": {"id": "refarch-check/"},
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+    return {
+        "tool": {
+            "driver": {
+                "name": "refarch",
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(spec, report.lang) for spec in specs],
             }
-        ],
+        },
+        "language": report.lang,
+        "automationDetails": {"id": automation_id},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -11,7 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from eks_refarch.conformance.model import Finding, Status
-from eks_refarch.conformance.report.data import STATUS_ORDER, Report, severity_label, status_label
+from eks_refarch.conformance.report.data import (
+    STATUS_ORDER,
+    AccountSummary,
+    Report,
+    severity_label,
+    status_label,
+)
 from eks_refarch.conformance.report.remediation import remediation_text
 from eks_refarch.i18n import tr
 
@@ -31,6 +37,13 @@ def _console(buffer: io.StringIO, color: bool) -> Console:
 def render_text(report: Report, *, color: bool = False) -> str:
     """Failures, errors and skips in full, then how to fix each failing check; passes as
     one line per check, since a reader acts on what differs, not on what matches."""
+    if report.accounts:  # each account in turn, then one line per account
+        parts = report.per_account()
+        out = "".join(
+            _heading(report.account_heading(account), color) + render_text(part, color=color)
+            for account, part in parts
+        )
+        return out + _accounts_table(report, parts, color)
     buffer = io.StringIO()
     console = _console(buffer, color)
     lang = report.lang
@@ -76,6 +89,35 @@ def render_text(report: Report, *, color: bool = False) -> str:
     return buffer.getvalue()
 
 
+def _heading(text: str, color: bool) -> str:
+    buffer = io.StringIO()
+    _console(buffer, color).rule(text, align="left")
+    return buffer.getvalue()
+
+
+def _accounts_table(
+    report: Report, parts: Sequence[tuple[AccountSummary, Report]], color: bool
+) -> str:
+    buffer = io.StringIO()
+    lang = report.lang
+    table = Table(title=tr(lang, "accounts"), title_justify="left")
+    table.add_column(tr(lang, "account"))
+    table.add_column(tr(lang, "name"))
+    for status in Status:
+        table.add_column(status_label(status, lang), justify="right", style=STYLE[status])
+    table.add_column(tr(lang, "seconds"), justify="right")
+    for account, part in parts:
+        counts = part.summary()
+        table.add_row(
+            account.id,
+            account.name,
+            *(str(counts[s.value]) for s in Status),
+            f"{account.seconds:.2f}",
+        )
+    _console(buffer, color).print(table)
+    return buffer.getvalue()
+
+
 def _grouped(findings: list[Finding]) -> dict[str, list[Finding]]:
     groups: dict[str, list[Finding]] = {}
     for f in findings:
@@ -101,7 +143,12 @@ def _print_fixes(console: Console, report: Report, findings: list[Finding]) -> N
 
 
 def render_stats(
-    rows: Sequence[StatsRow], cache_hits: int, wall_seconds: float, *, color: bool = False
+    rows: Sequence[StatsRow],
+    cache_hits: int,
+    wall_seconds: float,
+    *,
+    critical_path: Sequence[tuple[str, float]] = (),
+    color: bool = False,
 ) -> str:
     """The --stats table: each AWS operation's calls, retries and seconds, and the wall time."""
     buffer = io.StringIO()
@@ -120,4 +167,11 @@ def render_stats(
         f"wall time {wall_seconds:.2f} s; {calls} API calls; "
         f"{cache_hits} repeated reads answered from the run's cache"
     )
+    if critical_path:
+        # What a parallel run cannot go below: each of these waited for the one before.
+        seconds = sum(s for _, s in critical_path)
+        console.print(
+            f"critical path {len(critical_path)} calls, {seconds:.2f} s: "
+            + " -> ".join(operation for operation, _ in critical_path)
+        )
     return buffer.getvalue()

@@ -1,0 +1,159 @@
+"""Reports over accounts: JSON adds the account and a per-account summary, every other
+format groups by account, OpenMetrics parses with the Prometheus client's parsers."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from prometheus_client.openmetrics.parser import (
+    text_string_to_metric_families as openmetrics_families,
+)
+from prometheus_client.parser import text_string_to_metric_families
+
+from eks_refarch.conformance.builtin import load_builtin_checks
+from eks_refarch.conformance.model import Finding, Severity, Status
+from eks_refarch.conformance.report import RENDERERS, Report
+from eks_refarch.conformance.report.data import AccountSummary
+from eks_refarch.conformance.report.json import read_accounts_json
+from eks_refarch.conformance.report.openmetrics import METRICS
+
+REGISTRY = load_builtin_checks()
+A, B = "111111111111", "222222222222"
+FINDINGS = (
+    Finding("eks_endpoint_private", Status.PASS, "cluster c", "ok", Severity.HIGH, A),
+    Finding("vpc_flow_logs_enabled", Status.PASS, "vpc v", "ok", Severity.MEDIUM, A),
+    Finding("eks_endpoint_private", Status.FAIL, "cluster c", 'mark-b "on"\n', Severity.HIGH, B),
+    Finding("vpc_flow_logs_enabled", Status.ERROR, "vpc v", "denied", Severity.MEDIUM, B),
+)
+CHECKS = {s.id: s for s in REGISTRY.checks() if s.id in {f.check for f in FINDINGS}}
+REPORT = Report(
+    findings=FINDINGS,
+    checks=CHECKS,
+    seconds=3.5,
+    lang="en",
+    accounts=(AccountSummary(A, "prod", 1.25), AccountSummary(B, "dev", 2.5)),
+    design_digest="sha256:abc",
+    shard="1/2",
+)
+
+
+def test_json_adds_the_account_and_a_summary_per_account(tmp_path: Path) -> None:
+    document = json.loads(RENDERERS["json"](REPORT))
+    assert document["summary"] == {"pass": 2, "fail": 1, "error": 1, "skip": 0}
+    assert [f["account"] for f in document["findings"]] == [A, A, B, B]
+    assert document["accounts"] == [
+        {
+            "id": A,
+            "name": "prod",
+            "summary": {"pass": 2, "fail": 0, "error": 0, "skip": 0},
+            "seconds": 1.25,
+        },
+        {
+            "id": B,
+            "name": "dev",
+            "summary": {"pass": 0, "fail": 1, "error": 1, "skip": 0},
+            "seconds": 2.5,
+        },
+    ]
+    back = read_accounts_json(RENDERERS["json"](REPORT), tmp_path / "r.json")
+    assert back.findings == tuple(
+        Finding(f.check, f.status, f.resource, str(f.message), f.severity, f.account)
+        for f in FINDINGS
+    )
+    assert back.accounts == REPORT.accounts
+    assert (back.design, back.shard) == ("sha256:abc", "1/2")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_human_formats_have_a_section_per_account(fmt: str) -> None:
+    text = RENDERERS[fmt](REPORT)
+    first, second = text.index(f"Account prod ({A})"), text.index(f"Account dev ({B})")
+    assert first < second
+    # The failure is in the second account's section, not the first's.
+    assert text.index("mark-b", first) > second
+
+
+def test_junit_has_a_suite_per_account() -> None:
+    root = ET.fromstring(RENDERERS["junit"](REPORT))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [
+        f"refarch check prod ({A})",
+        f"refarch check dev ({B})",
+    ]
+    assert [(s.get("tests"), s.get("failures"), s.get("errors")) for s in suites] == [
+        ("2", "0", "0"),
+        ("2", "1", "1"),
+    ]
+
+
+def test_sarif_has_a_run_per_account() -> None:
+    runs = json.loads(RENDERERS["sarif"](REPORT))["runs"]
+    assert [r["automationDetails"]["id"] for r in runs] == [
+        f"refarch-check/{A}/",
+        f"refarch-check/{B}/",
+    ]
+    assert [len(r["results"]) for r in runs] == [0, 2]
+
+
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def test_openmetrics_parses_and_counts_findings_by_check_status_severity_and_account() -> None:
+    text = RENDERERS["openmetrics"](REPORT)
+    assert text.endswith("# EOF\n")
+    families = {f.name: f for f in openmetrics_families(text)}  # strict: raises on bad text
+    assert set(families) == set(METRICS)
+    samples = _samples(text)
+    key = (
+        "refarch_conformance_findings",
+        (
+            ("account", B),
+            ("check", "eks_endpoint_private"),
+            ("severity", CHECKS["eks_endpoint_private"].severity.value),
+            ("status", "fail"),
+        ),
+    )
+    assert samples[key] == 1
+    zero = (key[0], (("account", A), *key[1][1:3], ("status", "fail")))
+    assert samples[zero] == 0  # written, so an alert on failures resolves
+    assert samples["refarch_conformance_run_duration_seconds", ()] == 3.5
+    assert (
+        samples["refarch_conformance_account_duration_seconds", (("account", B), ("name", "dev"))]
+        == 2.5
+    )
+    # Every status of every (account, check) pair, and nothing else.
+    findings = [k for k in samples if k[0] == "refarch_conformance_findings"]
+    assert len(findings) == 2 * 2 * len(Status)
+
+
+def test_openmetrics_of_one_account_has_no_account_label() -> None:
+    single = Report(findings=tuple(f for f in FINDINGS if f.account == A), checks=CHECKS, seconds=1)
+    single = Report(
+        findings=tuple(
+            Finding(f.check, f.status, f.resource, f.message, f.severity) for f in single.findings
+        ),
+        checks=CHECKS,
+        seconds=1,
+    )
+    text = RENDERERS["openmetrics"](single)
+    list(openmetrics_families(text))
+    assert all("account" not in dict(labels) for _, labels in _samples(text))
+
+
+def test_a_shard_that_drew_no_account_is_still_a_report_to_merge(tmp_path: Path) -> None:
+    empty = Report(findings=(), checks={}, seconds=0.5, design_digest="sha256:abc", shard="3/3")
+    document = json.loads(RENDERERS["json"](empty))
+    assert (document["accounts"], document["shard"], document["design"]) == (
+        [],
+        "3/3",
+        "sha256:abc",
+    )
+    assert read_accounts_json(RENDERERS["json"](empty), tmp_path / "r.json").accounts == ()
