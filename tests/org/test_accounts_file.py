@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from eks_refarch import cli
-from eks_refarch.conformance.accounts import in_shard, load_accounts, parse_shard
+from eks_refarch.conformance.accounts import Target, in_shard, load_accounts, parse_shard
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_USAGE, UserInputError
 from eks_refarch.yamlio import load_document
 from tests.helpers import SHIPPED_DESIGN
 
 
-def _load(tmp_path: Path, design: Design, text: str, role_name: str | None = None) -> list:
+def _load(tmp_path: Path, design: Design, text: str, role_name: str | None = None) -> list[Target]:
     path = tmp_path / "accounts.yaml"
     path.write_text(text, encoding="utf-8")
     document = load_document(SHIPPED_DESIGN, what="design")

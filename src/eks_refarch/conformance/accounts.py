@@ -20,7 +20,9 @@ from typing import Any
 import boto3
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from eks_refarch.conformance.aws.context import AwsContext, CallStats, assumed
+# ``assumed`` is re-exported: tests replace it here to refuse one account's role.
+from eks_refarch.conformance.aws.context import AwsContext, CallStats
+from eks_refarch.conformance.aws.context import assumed as assumed
 from eks_refarch.conformance.aws.settings import ROLE_ARN, AwsOptions
 from eks_refarch.conformance.facts import CollectionError
 from eks_refarch.conformance.model import Source
