@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.facts import CollectionError
 from eks_refarch.conformance.model import Source, Status
 from eks_refarch.conformance.runner import RunResult, run
-from eks_refarch.demo.drift import DRIFTS
+from eks_refarch.demo.drift import DRIFTS, undeclared_cidr
 from eks_refarch.design import Design
 from eks_refarch.i18n import render
 from eks_refarch.terraform.answers import ANSWERS
@@ -309,10 +308,7 @@ def _node_open_in_halves(d: Path, design: Design) -> None:
 
 
 def _undeclared_public_subnet(d: Path, design: Design) -> None:
-    # The demo's subnet: the last /24 of the VPC that no designed subnet uses.
-    vpc = ipaddress.IPv4Network(design.network.vpc_cidr)
-    used = [ipaddress.IPv4Network(s.cidr) for s in design.network.subnets]
-    cidr = [b for b in vpc.subnets(new_prefix=24) if not any(b.overlaps(u) for u in used)][-1]
+    cidr = undeclared_cidr(design)  # the demo's subnet
     _append(
         d,
         "network.tf",

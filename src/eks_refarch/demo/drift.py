@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from eks_refarch.demo.provision import Account, launch_template_data, self_signed_certificate
+from eks_refarch.design import Design
 from eks_refarch.i18n import N_
 
 
@@ -212,7 +213,7 @@ def _undeclared_public_subnet(account: Account) -> None:
     net = account.design.network
     subnet = ec2.create_subnet(
         VpcId=account.ids["vpc"],
-        CidrBlock=undeclared_cidr(account),
+        CidrBlock=undeclared_cidr(account.design),
         AvailabilityZone=net.availability_zones[0],
     )["Subnet"]["SubnetId"]
     ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
@@ -231,10 +232,10 @@ def _undeclared_public_subnet(account: Account) -> None:
     )
 
 
-def undeclared_cidr(account: Account) -> str:
+def undeclared_cidr(design: Design) -> str:
     """A /24 of the design's VPC that no designed subnet uses: the last one."""
-    vpc = ipaddress.IPv4Network(account.design.network.vpc_cidr)
-    used = [ipaddress.IPv4Network(s.cidr) for s in account.design.network.subnets]
+    vpc = ipaddress.IPv4Network(design.network.vpc_cidr)
+    used = [ipaddress.IPv4Network(s.cidr) for s in design.network.subnets]
     free = [b for b in vpc.subnets(new_prefix=24) if not any(b.overlaps(u) for u in used)]
     return str(free[-1])
 

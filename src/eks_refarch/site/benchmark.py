@@ -27,10 +27,9 @@ from eks_refarch.yamlio import load_document
 Verdict = Literal["adopted", "narrowed", "not-adopted"]
 VERDICTS: tuple[Verdict, ...] = ("adopted", "narrowed", "not-adopted")
 
-# A check id as the benchmark names it (Prowler's are snake_case), and a CIS section.
-BenchmarkId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(_[a-z0-9]+)+$")]
-CisSection = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)+$")]
+# A check id, the benchmark's (Prowler's are snake_case) or refarch's, and a CIS section.
 CheckId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(_[a-z0-9]+)+$")]
+CisSection = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)+$")]
 
 
 class Benchmark(Model):
@@ -42,7 +41,7 @@ class Benchmark(Model):
 
 
 class Entry(Model):
-    id: BenchmarkId
+    id: CheckId
     verdict: Verdict
     cis: CisSection | None = None
     refarch: tuple[CheckId, ...] = ()

@@ -41,10 +41,11 @@ class TerraformContext:
     def call(
         self, service: str, method: str, *, absent: tuple[str, ...] = (), **params: Any
     ) -> Answer:
+        what = msg("{service} {method} in --terraform mode", service=service, method=method)
         answer = ANSWERS.get((service, method))
         if answer is None:
             raise CollectionError(
-                f"{service} {method} in --terraform mode",
+                what,
                 msg("an answer derived from Terraform (refarch/terraform/answers.py)"),
                 msg("refarch does not derive this call from a Terraform module yet"),
             )
@@ -55,7 +56,6 @@ class TerraformContext:
             raise unresolved(exc.unknown) from None
         # Shaped as a live answer is, so that a field the module does not declare reads as
         # an incomplete answer naming the operation, never as a KeyError.
-        what = msg("{service} {method} in --terraform mode", service=service, method=method)
         return Answer(resolved(response), Origin(what, answer.action, self.endpoint))
 
     def paginate(

@@ -188,7 +188,7 @@ def _instance(account: Account, subnet: str, *groups: str) -> None:
 
 def _other_cidr(account: Account, offset: int) -> str:
     """Another free /24 of the design's VPC, below the one undeclared_cidr gives."""
-    last = undeclared_cidr(account)
+    last = undeclared_cidr(account.design)
     octets = last.split("/")[0].split(".")
     return f"{octets[0]}.{octets[1]}.{int(octets[2]) - offset}.0/24"
 
