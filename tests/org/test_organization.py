@@ -169,11 +169,11 @@ def test_a_role_that_cannot_be_assumed_errs_for_its_account_only(
     real = accounts.assumed
     attempts: list[str] = []
 
-    def assumed(base: Any, options: AwsOptions) -> Any:
+    def assumed(base: Any, options: AwsOptions, clients: Any) -> Any:
         if options.role_arn and f"::{denied}:" in options.role_arn:
             attempts.append(options.role_arn)
             raise CollectionError(f"the role {options.role_arn}", "sts:AssumeRole", "AccessDenied")
-        return real(base, options)
+        return real(base, options, clients)
 
     monkeypatch.setattr(accounts, "assumed", assumed)
     targets = [

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.endpoint import MAX_POOL_CONNECTIONS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 # ``assumed`` is re-exported: tests replace it here to refuse one account's role.
-from eks_refarch.conformance.aws.context import AwsContext, CallStats
+from eks_refarch.conformance.aws.context import AwsContext, CallStats, RoleClients
 from eks_refarch.conformance.aws.context import assumed as assumed
 from eks_refarch.conformance.aws.settings import ROLE_ARN, AwsOptions
 from eks_refarch.conformance.facts import CollectionError
@@ -278,6 +279,8 @@ def run_accounts(
 ) -> Iterator[AccountRun]:
     """Each target's run, ``concurrency`` at a time, yielded in the order of ``targets``."""
     base = boto3.Session(profile_name=options.profile, region_name=options.region)
+    # One client per service and region for every account (each call signed as its own).
+    clients = RoleClients(options, MAX_POOL_CONNECTIONS * concurrency)
 
     def one(target: Target) -> AccountRun:
         own = replace(
@@ -286,7 +289,7 @@ def run_accounts(
             role_arn=target.role_arn,
             external_id=target.external_id,
         )
-        context = AwsContext(own, session_factory=lambda o: assumed(base, o))
+        context = AwsContext(own, session_factory=lambda o: assumed(base, o, clients))
         try:
             result = run(target.design, {Source.AWS: context}, only=only, keep_facts=False)
         finally:
@@ -299,4 +302,7 @@ def run_accounts(
         return done
 
     # In the targets' order; a finished run's facts are already gone.
-    yield from in_threads(one, targets, concurrency)
+    try:
+        yield from in_threads(one, targets, concurrency)
+    finally:
+        clients.close()
