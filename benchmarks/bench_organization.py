@@ -127,7 +127,13 @@ def delay_proxy(upstream: str, delay: float) -> Iterator[str]:
         def log_message(self, *args: object) -> None:  # one line per request would flood
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
+    # socketserver's backlog of 5 resets connections when 16 accounts' collectors open
+    # more at once (see tests.helpers.LoopbackServer); botocore would retry them, but
+    # the retries would be the proxy's doing, not the API's latency.
+    server.request_queue_size = 128
+    server.server_bind()
+    server.server_activate()
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -19,13 +19,13 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import botocore.loaders
 import botocore.model
 
-from tests.helpers import threaded
+from tests.helpers import LoopbackServer, threaded
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 _PLACEHOLDER = re.compile(r"\{[^}]+\}")
@@ -232,6 +232,6 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def fault_proxy(upstream: str) -> Iterator[FaultProxy]:
     proxy = FaultProxy(upstream)
-    with threaded(ThreadingHTTPServer(("127.0.0.1", 0), _handler(proxy))) as url:
+    with threaded(LoopbackServer(("127.0.0.1", 0), _handler(proxy))) as url:
         proxy.url = url
         yield proxy

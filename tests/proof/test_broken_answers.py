@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from eks_refarch.conformance.aws.context import IAM_ACTION_OVERRIDES
 from eks_refarch.errors import EXIT_ERRORED
-from tests.helpers import threaded
+from tests.helpers import LoopbackServer, threaded
 from tests.proof.conftest import (
     ANYONE,
     AWS_CHECKS,
@@ -84,7 +84,7 @@ def broken_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
     else:
         attributes = {"reply": TRUNCATED[request.param]}
     handler = type("Handler", (_Everything,), attributes)
-    with threaded(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+    with threaded(LoopbackServer(("127.0.0.1", 0), handler)) as url:
         yield url
 
 

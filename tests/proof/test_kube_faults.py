@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from eks_refarch.conformance.builtin import load_builtin_checks
 from eks_refarch.conformance.model import Source
 from eks_refarch.errors import EXIT_ERRORED
 from tests.conformance.cluster.apiserver import kubeconfig
-from tests.helpers import threaded
+from tests.helpers import LoopbackServer, threaded
 from tests.proof.conftest import CliRun, refarch_check
 
 REGISTRY = load_builtin_checks()
@@ -97,7 +97,7 @@ def answering(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
     handler = type(
         "Handler", (_Answers,), {"status": status, "content_type": content_type, "body": body}
     )
-    with threaded(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+    with threaded(LoopbackServer(("127.0.0.1", 0), handler)) as url:
         yield url, says
 
 

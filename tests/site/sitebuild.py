@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.helpers import REPO, threaded
+from tests.helpers import REPO, LoopbackServer, threaded
 
 LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
@@ -103,7 +103,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def serve(site: Path) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 at an ephemeral port; yields the base URL."""
     handler = functools.partial(_Quiet, directory=str(site))
-    with threaded(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+    with threaded(LoopbackServer(("127.0.0.1", 0), handler)) as url:
         yield url
 
 

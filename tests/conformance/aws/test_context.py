@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import boto3
@@ -18,7 +18,7 @@ from eks_refarch.conformance.aws.context import AwsContext, ReadOnlyViolation, i
 from eks_refarch.conformance.aws.outcomes import EndpointGap
 from eks_refarch.conformance.aws.settings import AwsOptions
 from eks_refarch.conformance.facts import CollectionError
-from tests.helpers import iam_user, threaded
+from tests.helpers import LoopbackServer, iam_user, threaded
 
 REGION = "ap-northeast-1"
 
@@ -164,7 +164,7 @@ class _Answer(BaseHTTPRequestHandler):
 @pytest.fixture
 def answering() -> Iterator[tuple[str, type[_Answer]]]:
     handler = type("Handler", (_Answer,), {})
-    with threaded(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+    with threaded(LoopbackServer(("127.0.0.1", 0), handler)) as url:
         yield url, handler
 
 
@@ -256,7 +256,7 @@ def test_a_success_status_with_a_broken_body_is_the_endpoints_fault(
             """Quiet."""
 
     with (
-        threaded(ThreadingHTTPServer(("127.0.0.1", 0), Broken)) as url,
+        threaded(LoopbackServer(("127.0.0.1", 0), Broken)) as url,
         pytest.raises(CollectionError) as broken,
     ):
         context(endpoint_url=url, max_attempts=1).call("kms", "list_keys")

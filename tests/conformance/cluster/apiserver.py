@@ -12,12 +12,12 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.helpers import threaded
+from tests.helpers import LoopbackServer, threaded
 
 RESPONSES = Path(__file__).parent / "api"
 TOKEN = "synthetic-test-token"
@@ -105,7 +105,7 @@ def _handler(server: FakeApiServer) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve(refuse: dict[str, int] | None = None) -> Iterator[FakeApiServer]:
     fake = FakeApiServer(refuse=dict(refuse or {}))
-    with threaded(ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))) as url:
+    with threaded(LoopbackServer(("127.0.0.1", 0), _handler(fake))) as url:
         fake.url = url
         yield fake
 
