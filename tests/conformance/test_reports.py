@@ -692,3 +692,13 @@ def test_stats_name_the_critical_path_and_its_seconds() -> None:
         "critical path 2 calls, 0.75 s: ec2 DescribeVpcs -> eks DescribeCluster"
     )
     assert "critical path" not in render_stats([("ec2", "DescribeVpcs", 1, 0, 0.25)], 0, 1.0)
+
+
+def test_markdown_lists_every_reference_of_a_check_comma_separated() -> None:
+    spec = REGISTRY.get("acm_certificate_issued_not_expiring")
+    assert len(spec.references) > 1
+    finding = Finding(spec.id, Status.PASS, "cert", "issued", spec.severity)
+    result = RunResult(findings=(finding,), checks=(spec,), collections=(), seconds=0)
+    text = render_markdown(Report.of(result, REGISTRY))
+    urls = [f"<{url}>" for url in spec.references]
+    assert "References: " + ", ".join(urls) in text.splitlines()

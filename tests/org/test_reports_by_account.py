@@ -91,7 +91,19 @@ def test_text_ends_with_a_line_per_account_of_its_counts_and_seconds() -> None:
         [A, "prod", "2", "0", "0", "0", "1.25"],
         [B, "dev", "0", "1", "1", "0", "2.50"],
     ]
-    assert render_text(REPORT, color=True).count("\x1b[1;31m") > text.count("\x1b[1;31m")
+    for line in table:  # counts and seconds right-aligned, so that digits line up
+        for cell in re.split("[│┃]", line)[3:-1] if line.startswith("│") else ():
+            assert cell == " " + cell.strip().rjust(len(cell) - 2) + " "
+    assert any(line.startswith(f"Account dev ({B}) ─") for line in lines)
+
+
+def test_text_over_accounts_keeps_colour_in_every_part_when_asked_for_it() -> None:
+    lines = render_text(REPORT, color=True).splitlines()
+    assert lines[0].startswith(f"Account prod ({A}) \x1b[")  # its heading rule, coloured
+    assert any(line.startswith("\x1b[1;31mfail (1)") for line in lines)  # in the second's
+    (dev,) = [line for line in lines if B in line and "│" in line]
+    assert "\x1b[1;31m" in dev  # its failure count in the accounts table
+    assert "\x1b[" not in RENDERERS["text"](REPORT)
 
 
 def test_markdown_puts_each_account_one_level_below_the_title_and_its_checks_below_that() -> None:
@@ -126,6 +138,7 @@ def test_junit_has_a_suite_per_account() -> None:
         ("2", "0", "0"),
         ("2", "1", "1"),
     ]
+    assert [s.get("time") for s in suites] == ["1.250", "2.500"]  # each account's own time
 
 
 def test_sarif_has_a_run_per_account() -> None:
