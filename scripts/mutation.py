@@ -23,7 +23,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ class Module:
     name: str
     counts: Counter[str]
     survivors: list[str]  # survived, or reached by no selected test
+    pending: list[str] = field(default_factory=list)  # not run yet
 
 
 def run_batches(names: list[str], children: int, *, again: bool) -> None:
@@ -130,10 +131,12 @@ def mutmut_with_rules(args: list[str]) -> None:
     cli.main(args=args, prog_name="mutmut")
 
 
-# Calls whose first argument is a message template: the wording of what the user reads.
-TEMPLATE_CALLS = {"msg", "tr", "N_"}
+# Calls that take a message template, and where: the wording of what the user reads.
+# tr's first argument is the language, its template the second.
+TEMPLATE_CALLS = {"msg": 0, "N_": 0, "tr": 1}
 WORDING = (
-    "changes only the wording of a message template (the first argument of msg/tr/N_); "
+    "changes only the wording of a message template (msg's or N_'s first argument, tr's "
+    "second); "
     "tests pin what a message names (its fields), not its prose, and tests/test_i18n.py "
     "holds every template to its translation"
 )
@@ -167,8 +170,8 @@ def _only_rewords(original: ast.FunctionDef, mutant: ast.FunctionDef) -> bool:
         isinstance(call, ast.Call)
         and isinstance(call.func, ast.Name)
         and call.func.id in TEMPLATE_CALLS
-        and bool(call.args)
-        and call.args[0] is before
+        and len(call.args) > TEMPLATE_CALLS[call.func.id]
+        and call.args[TEMPLATE_CALLS[call.func.id]] is before
     )
 
 
@@ -204,6 +207,7 @@ def read_verdicts() -> list[Module]:
                 module.survivors.append(key)
             elif code is None:
                 module.counts["not run"] += 1
+                module.pending.append(key)
             else:
                 module.counts["other"] += 1
         if codes:
@@ -249,6 +253,19 @@ def summary(modules: list[Module], justified: dict[str, str]) -> str:
             lines.append(f"- `{module.name}`: " + ", ".join(f"`{k}`" for k in reworded))
     lines += ["", "## Unexplained survivors", ""]
     lines += [f"- `{key}`" for key in unexplained] or ["None."]
+    # A justification whose mutant a test now kills, or that mutmut no longer makes (its
+    # function changed and the mutants were numbered anew): it may name another mutant.
+    stale = sorted(
+        key
+        for module in modules
+        for key in justified
+        if key.startswith(module.name + ".x")
+        and justified[key] != WORDING
+        and key not in module.survivors
+        and key not in module.pending
+    )
+    lines += ["", "## Stale justifications (killed, or no such mutant)", ""]
+    lines += [f"- `{key}`" for key in stale] or ["None."]
     return "\n".join(lines) + "\n"
 
 

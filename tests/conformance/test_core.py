@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +23,7 @@ from eks_refarch.conformance.model import (
     passed,
 )
 from eks_refarch.conformance.registry import Registry
-from eks_refarch.conformance.runner import run
+from eks_refarch.conformance.runner import in_threads, run
 from eks_refarch.design import Design
 from eks_refarch.errors import EXIT_ERRORED, EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, UserInputError
 from tests.conformance.reading import english, japanese
@@ -226,7 +228,12 @@ def test_an_explicitly_requested_check_without_its_source_is_skipped_with_the_re
         design, {Source.CLUSTER: object()}, registry=make_registry(), only=["fake_widget_is_shiny"]
     )
     (finding,) = result.findings
-    assert finding.status is Status.SKIP
+    assert (finding.check, finding.status, finding.resource, finding.severity) == (
+        "fake_widget_is_shiny",
+        Status.SKIP,
+        "-",  # no resource was read
+        Severity.HIGH,
+    )
     assert "AWS credentials" in english(finding.message)
 
 
@@ -452,3 +459,148 @@ def test_a_collector_bug_is_recorded_as_an_internal_error_naming_the_exception(
     (finding,) = [f for f in result.findings if f.check == "fake_widget_is_shiny"]
     assert (finding.resource, finding.severity) == ("Widgets", Severity.HIGH)
     assert "a fix in refarch" in english(finding.message)
+
+
+def test_a_check_whose_facts_are_all_inapplicable_gives_each_reason_as_a_clause(
+    design: Design,
+) -> None:
+    class Module(FakeAccount):
+        """A source with neither widgets nor gadgets, for a reason of its own each."""
+
+        def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+            raise NotApplicable(f"{what} here", f"{what} are made at runtime")
+
+    result = run(
+        design,
+        {Source.AWS: Module()},
+        registry=make_registry(),
+        only=["fake_gadget_matches_widgets"],
+    )
+    (skipped,) = result.findings
+    assert (skipped.status, skipped.resource) == (Status.SKIP, "widgets here")
+    assert english(skipped.message) == (
+        "not applicable: widgets are made at runtime; gadgets are made at runtime"
+    )
+    # Each read is on record, as read without error: the source answered "not here".
+    assert sorted((c.kind, c.error) for c in result.collections) == [
+        ("Gadgets", None),
+        ("Widgets", None),
+    ]
+
+
+class Meeting:
+    """A collector context whose reads wait for each other: two reads meet only if they
+    run at once. It counts the reads in flight, and the most at one time."""
+
+    def __init__(self, concurrent: bool | None) -> None:
+        if concurrent is not None:
+            self.concurrent = concurrent
+        self.barrier = threading.Barrier(2, timeout=2)
+        self.lock = threading.Lock()
+        self.inside = self.most = 0
+
+    def read(self, what: str, names: tuple[str, ...]) -> tuple[str, ...]:
+        with self.lock:
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+        try:
+            self.barrier.wait()  # raises BrokenBarrierError when nobody comes
+        except threading.BrokenBarrierError:
+            return ()
+        finally:
+            with self.lock:
+                self.inside -= 1
+        return names
+
+
+def meeting_registry() -> Registry:
+    """Two AWS collectors that read what the design names, and a check that needs both."""
+    reg = Registry()
+
+    @reg.collector(source=Source.AWS, actions=("fake:ListWidgets",))
+    def widgets(ctx: Meeting, design: Design) -> Widgets:
+        return Widgets(ctx.read("widgets", (design.eks.version_floor,)))
+
+    @reg.collector(source=Source.AWS, actions=("fake:ListGadgets",))
+    def gadgets(ctx: Meeting, design: Design) -> Gadgets:
+        return Gadgets(ctx.read("gadgets", (design.eks.version_floor,)))
+
+    @minimal_check(reg, Widgets, Gadgets)
+    def fake_reads_came_back(facts: Facts, design: Design) -> Iterator[Result]:
+        """Both reads came back."""
+        yield passed("pair", f"{facts[Widgets].names} {facts[Gadgets].names}")
+
+    return reg
+
+
+@pytest.mark.parametrize("concurrent", [True, False, None], ids=["shared", "unsafe", "unsaid"])
+def test_collectors_share_only_a_context_that_says_it_is_safe_to_share(
+    design: Design, concurrent: bool | None
+) -> None:
+    context = Meeting(concurrent)
+    said: list[str] = []
+    result = run(
+        design, {Source.AWS: context}, registry=meeting_registry(), on_progress=said.append
+    )
+    (finding,) = result.findings
+    assert finding.status is Status.PASS  # each collector read the design
+    floor = (design.eks.version_floor,)
+    if concurrent:  # both reads met, so each returned its names
+        assert english(finding.message) == f"{floor} {floor}"
+    else:  # one read at a time: neither met the other
+        assert context.most == 1
+        assert english(finding.message) == "() ()"
+    assert sorted(r.kind for r in result.collections if r.source is Source.AWS) == [
+        "Gadgets",
+        "Widgets",
+    ]
+    assert {"collecting Gadgets", "collecting Widgets"} <= set(said)
+
+
+def test_in_threads_runs_at_most_limit_at_once_and_keeps_the_items_order() -> None:
+    barrier = threading.Barrier(2, timeout=2)
+    lock = threading.Lock()
+    inside = [0, 0]  # now, most
+
+    def meet(item: int) -> int:
+        with lock:
+            inside[0] += 1
+            inside[1] = max(inside)
+        barrier.wait()  # two at once, or BrokenBarrierError
+        time.sleep(0.05)  # long enough for a third call, had the pool room for one
+        with lock:
+            inside[0] -= 1
+        return item * 10
+
+    assert in_threads(meet, [1, 2, 3, 4], 2) == [10, 20, 30, 40]
+    assert inside[1] == 2
+    with pytest.raises(threading.BrokenBarrierError):
+        in_threads(meet, [1, 2], 1)  # one at a time: the first call waits alone
+
+
+def test_in_threads_raises_without_waiting_for_the_calls_in_flight() -> None:
+    release, finished = threading.Event(), threading.Event()
+
+    started = threading.Event()
+
+    def call(item: int) -> int:
+        if item == 0:
+            started.wait(timeout=10)  # raise only once the other call is in flight
+            raise KeyboardInterrupt
+        started.set()
+        release.wait(timeout=10)
+        finished.set()
+        return item
+
+    with pytest.raises(KeyboardInterrupt):
+        in_threads(call, [0, 1], 2)
+    assert not finished.is_set()  # still in flight when in_threads gave up on it
+    release.set()
+
+
+def test_a_run_that_need_not_keep_its_facts_keeps_none(design: Design) -> None:
+    kept = run(design, {Source.AWS: FakeAccount()}, registry=make_registry())
+    dropped = run(design, {Source.AWS: FakeAccount()}, registry=make_registry(), keep_facts=False)
+    assert set(kept.facts) == {Widgets, Gadgets}
+    assert dropped.facts == {}
+    assert dropped.findings == kept.findings

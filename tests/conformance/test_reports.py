@@ -594,3 +594,111 @@ def test_text_shows_each_unpassed_findings_severity_resource_and_message(
     assert cells[3]  # the message, folded over as many lines as it needs
     assert str(finding.message).startswith(cells[3])
     assert "summary" in [line.strip() for line in text.splitlines()]
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of one table row, header (┃) or body (│), stripped."""
+    return [cell.strip() for cell in re.split("[│┃]", line)[1:-1]]
+
+
+def test_text_tables_name_their_columns_and_a_pass_row_its_severity() -> None:
+    text = render_text(REPORT)
+    headers = [_cells(line) for line in text.splitlines() if line.startswith("┃")]
+    unpassed = ["check", "severity", "resource", "message"]
+    summary = [status.value for status in Status] + ["checks", "seconds"]
+    assert headers == [unpassed, unpassed, unpassed, ["check", "severity", "resources"], summary]
+    (row,) = [line for line in text.splitlines() if FINDINGS[3].check in line]
+    assert _cells(row) == [FINDINGS[3].check, "medium", FINDINGS[3].resource]
+
+
+# What a reader learns from colour alone: failures bold red, errors yellow, skips dim,
+# passes green, on each table's title, each check id in it and its count in the summary.
+SGR = {Status.FAIL: "1;31", Status.ERROR: "33", Status.SKIP: "2", Status.PASS: "32"}
+
+
+@pytest.mark.parametrize("status", list(Status), ids=[s.value for s in Status])
+def test_text_colours_a_status_title_its_check_ids_and_its_summary_count(status: Status) -> None:
+    lines = render_text(REPORT, color=True).splitlines()
+    finding = next(f for f in FINDINGS if f.status is status)
+    start = f"\x1b[{SGR[status]}m"
+    assert any(line.startswith(f"{start}{status.value} (1)") for line in lines)
+    assert any(
+        re.search(re.escape(start + finding.check) + r" *\x1b\[0m", line)
+        for line in lines
+        if "│" in line
+    )
+    (counts,) = [line for line in lines if "1.50" in line]
+    assert re.search(re.escape(start) + r" *1\x1b\[0m", counts)
+
+
+def test_text_status_tables_fill_the_terminal_width() -> None:
+    tops = [line for line in render_text(REPORT).splitlines() if line.startswith("┏")]
+    assert [len(line) for line in tops[:-1]] == [WIDTH] * 4  # the summary's is as wide as it needs
+
+
+def test_text_folds_a_long_resource_or_message_over_lines_and_never_cuts_it() -> None:
+    arn = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:loadbalancer/app/" + "x" * 90
+    token = "y" * 200
+    failing = dataclasses.replace(FINDINGS[0], resource=arn, message=f"the rule {token} is wrong")
+    passing = dataclasses.replace(FINDINGS[3], resource=arn + "/passed")
+    text = render_text(dataclasses.replace(REPORT, findings=(failing, passing)))
+    assert "…" not in text
+    rows = [_cells(line) for line in text.splitlines() if line.startswith("│ ")]
+    fail_rows = [r for r in rows if len(r) == 4]
+    pass_rows = [r for r in rows if len(r) == 3]
+    assert "".join(r[2] for r in fail_rows) == arn
+    assert token in "".join(r[3] for r in fail_rows)
+    assert "".join(r[2] for r in pass_rows) == arn + "/passed"
+
+
+def test_text_opens_each_fix_with_the_checks_title_on_its_own_line() -> None:
+    lines = render_text(REPORT).splitlines()
+    at = next(i for i, line in enumerate(lines) if "to fix eks_endpoint_private" in line)
+    title = REPORT.text(REGISTRY.get("eks_endpoint_private")).title
+    assert _cells(lines[at + 1]) == [title]
+    assert not _cells(lines[at + 2])[0].startswith(title)
+
+
+def test_stats_rows_carry_each_operation_right_aligned_so_digits_line_up() -> None:
+    rows = [("ec2", "DescribeVpcs", 2, 1, 0.25), ("eks", "DescribeCluster", 12, 0, 12.5)]
+    lines = render_stats(rows, 3, 1.0).splitlines()
+    body = [re.split("│", line)[1:-1] for line in lines if line.startswith("│")]
+    assert [[c.strip() for c in cells] for cells in body] == [
+        ["ec2", "DescribeVpcs", "2", "1", "0.250"],
+        ["eks", "DescribeCluster", "12", "0", "12.500"],
+        ["total", "2 operations", "14", "1", "12.750"],
+    ]
+    for cells in body:
+        for cell in cells[2:]:
+            assert cell == " " + cell.strip().rjust(len(cell) - 2) + " "
+
+
+def test_junit_classes_a_check_under_every_source_it_reads() -> None:
+    check = "elbv2_target_group_matches_gateway_service"
+    assert {s.value for s in REGISTRY.get(check).sources} == {"aws", "cluster"}
+    finding = Finding(check, Status.PASS, "tg", "forwards to the gateway", Severity.HIGH)
+    result = RunResult(
+        findings=(finding,), checks=(REGISTRY.get(check),), collections=(), seconds=0
+    )
+    root = ET.fromstring(RENDERERS["junit"](Report.of(result, REGISTRY)))
+    (case,) = root.iter("testcase")
+    assert case.get("classname") == f"refarch.aws.cluster.{check}"
+
+
+def test_stats_name_the_critical_path_and_its_seconds() -> None:
+    path = [("ec2 DescribeVpcs", 0.25), ("eks DescribeCluster", 0.5)]
+    text = render_stats([("ec2", "DescribeVpcs", 1, 0, 0.25)], 0, 1.0, critical_path=path)
+    assert text.rstrip().splitlines()[-1] == (
+        "critical path 2 calls, 0.75 s: ec2 DescribeVpcs -> eks DescribeCluster"
+    )
+    assert "critical path" not in render_stats([("ec2", "DescribeVpcs", 1, 0, 0.25)], 0, 1.0)
+
+
+def test_markdown_lists_every_reference_of_a_check_comma_separated() -> None:
+    spec = REGISTRY.get("acm_certificate_issued_not_expiring")
+    assert len(spec.references) > 1
+    finding = Finding(spec.id, Status.PASS, "cert", "issued", spec.severity)
+    result = RunResult(findings=(finding,), checks=(spec,), collections=(), seconds=0)
+    text = render_markdown(Report.of(result, REGISTRY))
+    urls = [f"<{url}>" for url in spec.references]
+    assert "References: " + ", ".join(urls) in text.splitlines()

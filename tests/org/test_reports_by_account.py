@@ -4,6 +4,7 @@ format groups by account, OpenMetrics parses with the Prometheus client's parser
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from eks_refarch.conformance.model import Finding, Severity, Status
 from eks_refarch.conformance.report import RENDERERS, Report
 from eks_refarch.conformance.report.data import AccountSummary
 from eks_refarch.conformance.report.json import read_accounts_json
+from eks_refarch.conformance.report.markdown import render_markdown
 from eks_refarch.conformance.report.openmetrics import METRICS
+from eks_refarch.conformance.report.text import WIDTH, render_text
 
 REGISTRY = load_builtin_checks()
 A, B = "111111111111", "222222222222"
@@ -76,6 +79,54 @@ def test_human_formats_have_a_section_per_account(fmt: str) -> None:
     assert text.index("mark-b", first) > second
 
 
+def test_text_ends_with_a_line_per_account_of_its_counts_and_seconds() -> None:
+    text = RENDERERS["text"](REPORT)
+    lines = text.splitlines()
+    assert lines[0].startswith(f"Account prod ({A}) ─")  # each section under a rule
+    assert len(lines[0]) == WIDTH
+    table = lines[[line.strip() for line in lines].index("accounts") :]
+    cells = [[c.strip() for c in re.split("[│┃]", line)[1:-1]] for line in table]
+    assert [row for row in cells if row] == [
+        ["account", "name", "pass", "fail", "error", "skip", "seconds"],
+        [A, "prod", "2", "0", "0", "0", "1.25"],
+        [B, "dev", "0", "1", "1", "0", "2.50"],
+    ]
+    for line in table:  # counts and seconds right-aligned, so that digits line up
+        for cell in re.split("[│┃]", line)[3:-1] if line.startswith("│") else ():
+            assert cell == " " + cell.strip().rjust(len(cell) - 2) + " "
+    assert any(line.startswith(f"Account dev ({B}) ─") for line in lines)
+
+
+def test_text_over_accounts_keeps_colour_in_every_part_when_asked_for_it() -> None:
+    lines = render_text(REPORT, color=True).splitlines()
+    assert lines[0].startswith(f"Account prod ({A}) \x1b[")  # its heading rule, coloured
+    assert any(line.startswith("\x1b[1;31mfail (1)") for line in lines)  # in the second's
+    (dev,) = [line for line in lines if B in line and "│" in line]
+    assert "\x1b[1;31m" in dev  # its failure count in the accounts table
+    assert "\x1b[" not in RENDERERS["text"](REPORT)
+
+
+def test_markdown_puts_each_account_one_level_below_the_title_and_its_checks_below_that() -> None:
+    text = render_markdown(REPORT, heading_level=4, check_link=lambda check: f"c/{check}.md")
+    lines = text.splitlines()
+    assert lines[:2] == ["#### Conformance report", ""]
+    headings = [line for line in lines if line.startswith("#")]
+    check = "###### [`{0}`](c/{0}.md): {1}"
+    assert headings == [
+        "#### Conformance report",
+        f"##### Account prod ({A})",
+        check.format("eks_endpoint_private", "pass"),
+        check.format("vpc_flow_logs_enabled", "pass"),
+        f"##### Account dev ({B})",
+        check.format("eks_endpoint_private", "**fail**"),
+        check.format("vpc_flow_logs_enabled", "**error**"),
+    ]
+    with pytest.raises(
+        ValueError, match="a report over accounts needs heading_level 1 to 4, not 5"
+    ):
+        render_markdown(REPORT, heading_level=5)
+
+
 def test_junit_has_a_suite_per_account() -> None:
     root = ET.fromstring(RENDERERS["junit"](REPORT))
     suites = root.findall("testsuite")
@@ -87,6 +138,7 @@ def test_junit_has_a_suite_per_account() -> None:
         ("2", "0", "0"),
         ("2", "1", "1"),
     ]
+    assert [s.get("time") for s in suites] == ["1.250", "2.500"]  # each account's own time
 
 
 def test_sarif_has_a_run_per_account() -> None:

@@ -76,12 +76,6 @@ class RunResult:
     # Checks that could not be judged because of a bug in refarch (not the endpoint's fault).
     internal_errors: tuple[str, ...] = ()
 
-    def summary(self) -> dict[str, int]:
-        counts = {status.value: 0 for status in Status}
-        for finding in self.findings:
-            counts[finding.status.value] += 1
-        return counts
-
     @property
     def exit_code(self) -> int:
         return exit_code(self.findings, internal=bool(self.internal_errors))
