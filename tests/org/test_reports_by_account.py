@@ -3,6 +3,7 @@ format groups by account, OpenMetrics parses with the Prometheus client's parser
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -22,6 +23,7 @@ from eks_refarch.conformance.report.json import read_accounts_json
 from eks_refarch.conformance.report.markdown import render_markdown
 from eks_refarch.conformance.report.openmetrics import METRICS
 from eks_refarch.conformance.report.text import WIDTH, render_text
+from eks_refarch.errors import UserInputError
 
 REGISTRY = load_builtin_checks()
 A, B = "111111111111", "222222222222"
@@ -68,6 +70,53 @@ def test_json_adds_the_account_and_a_summary_per_account(tmp_path: Path) -> None
     )
     assert back.accounts == REPORT.accounts
     assert (back.design, back.shard) == ("sha256:abc", "1/2")
+
+
+def test_json_over_accounts_keeps_the_language_and_the_seconds_to_the_millisecond(
+    tmp_path: Path,
+) -> None:
+    timed = dataclasses.replace(
+        REPORT,
+        seconds=3.14159,
+        lang="ja",
+        accounts=(AccountSummary(A, "prod", 1.23456), AccountSummary(B, "dev", 2.0)),
+    )
+    text = RENDERERS["json"](timed)
+    document = json.loads(text)
+    assert (document["lang"], document["seconds"]) == ("ja", 3.142)
+    assert [a["seconds"] for a in document["accounts"]] == [1.235, 2.0]
+    back = read_accounts_json(text, tmp_path / "r.json")
+    assert (back.lang, back.seconds) == ("ja", 3.142)
+    assert [a.seconds for a in back.accounts] == [1.235, 2.0]
+
+
+def _merge_problem(text: str) -> str:
+    with pytest.raises(UserInputError) as caught:
+        read_accounts_json(text, Path("shards/1.json"))
+    (problem,) = caught.value.problems
+    return str(problem)
+
+
+def test_a_shard_that_is_not_json_is_a_user_error_naming_the_file_and_the_line() -> None:
+    assert _merge_problem('{\n  "summary": {},\n  oops\n}').startswith(
+        "shards/1.json:3: not a JSON report: "
+    )
+
+
+def test_a_shard_account_without_seconds_is_a_user_error_naming_the_file_and_the_field() -> None:
+    document = json.loads(RENDERERS["json"](REPORT))
+    del document["accounts"][1]["seconds"]
+    assert _merge_problem(json.dumps(document)) == (
+        "shards/1.json: accounts[1].seconds: Field required (a refarch JSON report)"
+    )
+
+
+def test_a_report_of_one_account_is_no_shard_and_the_error_says_how_to_write_one() -> None:
+    single = Report(findings=FINDINGS[:2], checks=CHECKS, seconds=1)
+    assert _merge_problem(RENDERERS["json"](single)) == (
+        "shards/1.json: accounts: not a report over accounts (written by refarch check "
+        "--accounts or --organization with --format json)"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
@@ -199,6 +248,21 @@ def test_openmetrics_of_one_account_has_no_account_label() -> None:
     text = RENDERERS["openmetrics"](single)
     list(openmetrics_families(text))  # type: ignore[no-untyped-call]  # strict: raises on bad text
     assert all("account" not in dict(labels) for _, labels in _samples(text))
+
+
+def test_openmetrics_escapes_backslash_quote_and_newline_in_a_label_value() -> None:
+    """An account's name is the one free-text label: OpenMetrics escapes exactly these
+    three characters in a label value, each with a backslash."""
+    name = 'ops\\eu "blue"\nteam'
+    named = dataclasses.replace(REPORT, accounts=(AccountSummary(A, name, 1.25),))
+    text = RENDERERS["openmetrics"](named)
+    assert (
+        'refarch_conformance_account_duration_seconds{account="111111111111",'
+        'name="ops\\\\eu \\"blue\\"\\nteam"} 1.250\n'
+    ) in text
+    families = {f.name: f for f in openmetrics_families(text)}  # type: ignore[no-untyped-call]
+    (sample,) = families["refarch_conformance_account_duration_seconds"].samples
+    assert sample.labels == {"account": A, "name": name}
 
 
 def test_a_shard_that_drew_no_account_is_still_a_report_to_merge(tmp_path: Path) -> None:
