@@ -23,7 +23,6 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,6 +40,9 @@ from eks_refarch.demo.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
 from eks_refarch.design import load
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the tests' own servers, when run as a script from anywhere
+from tests.helpers import LoopbackServer, serving  # noqa: E402
+
 BIN = Path(sys.executable).parent
 CONCURRENCY = 16
 EVERY = 5
@@ -54,38 +56,6 @@ class Measured:
     rss_mib: float  # peak resident set size of the process
     exit_code: int
     stderr: str
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@contextmanager
-def moto(port: int) -> Iterator[str]:
-    server = subprocess.Popen(
-        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:  # werkzeug waits for open keep-alive connections
-            server.kill()
-            server.wait()
 
 
 @contextmanager
@@ -127,13 +97,9 @@ def delay_proxy(upstream: str, delay: float) -> Iterator[str]:
         def log_message(self, *args: object) -> None:  # one line per request would flood
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
-    # socketserver's backlog of 5 resets connections when 16 accounts' collectors open
-    # more at once (see tests.helpers.LoopbackServer); botocore would retry them, but
-    # the retries would be the proxy's doing, not the API's latency.
-    server.request_queue_size = 128
-    server.server_bind()
-    server.server_activate()
+    # Not socketserver's backlog of 5: 16 accounts' collectors open more connections at
+    # once, and the resets (retried by botocore) would be the proxy's doing, not latency.
+    server = LoopbackServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -171,7 +137,11 @@ def main(accounts: int, delay_ms: int) -> int:
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     }
     env.pop("AWS_PROFILE", None)
-    with moto(_free_port()) as url, tempfile.TemporaryDirectory() as tmp:
+    moto = [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p"]
+    with (
+        serving(lambda port: [*moto, str(port)], "/moto-api/data.json") as url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         started = time.perf_counter()
         members = provision_organization(url, design, accounts, every=EVERY)
         print(f"provisioned {accounts} accounts in {time.perf_counter() - started:.0f} s")

@@ -65,7 +65,11 @@ def serving(command: Callable[[int], list[str]], ready: str) -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # werkzeug waits for open keep-alive connections
+            process.kill()
+            process.wait()
 
 
 class LoopbackServer(ThreadingHTTPServer):
