@@ -5,10 +5,12 @@ once which fast unit test reaches which function, then runs each mutant against 
 tests alone. This script runs one batch of modules at a time, so a long run can be
 stopped and resumed batch by batch (mutmut keeps every verdict in mutants/*.meta), and
 then writes tests/mutation/RESULTS.md: the score per module, and every surviving mutant
-with its justification from tests/mutation/justified.yaml or marked as unexplained.
+with its justification from tests/mutation/justified/ or marked as unexplained.
 
     scripts/mutation.py                 every batch, then the summary
     scripts/mutation.py report runner   those batches, then the summary
+    scripts/mutation.py aws.edge        one module (its name under eks_refarch.conformance
+                                        or eks_refarch), then the summary
     scripts/mutation.py --again report  re-run that batch's survivors (after new tests)
     scripts/mutation.py --summary       only the summary, from the verdicts on disk
 """
@@ -34,7 +36,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 RESULTS = ROOT / "tests/mutation/RESULTS.md"
-JUSTIFIED = ROOT / "tests/mutation/justified.yaml"
+# One file per module (eks_refarch.conformance.aws.edge -> conformance.aws.edge.yaml), so
+# that work on different modules never touches the same file.
+JUSTIFIED = ROOT / "tests/mutation/justified"
 
 # Batch name -> the mutant names it runs (fnmatch patterns over module.function names).
 BATCHES: dict[str, tuple[str, ...]] = {
@@ -60,13 +64,24 @@ class Module:
     pending: list[str] = field(default_factory=list)  # not run yet
 
 
+def patterns_of(name: str) -> tuple[str, ...] | None:
+    """A batch's patterns, or one module's (``aws.edge``, ``conformance.aws.edge`` or
+    ``design.loader``); None if the name is neither."""
+    if name in BATCHES:
+        return BATCHES[name]
+    for dotted in (f"eks_refarch.conformance.{name}", f"eks_refarch.{name}"):
+        if (ROOT / "src" / (dotted.replace(".", "/") + ".py")).is_file():
+            return (f"{dotted}.*",)
+    return None
+
+
 def run_batches(names: list[str], children: int, *, again: bool) -> None:
     """Each batch's mutants; with ``again``, only those that survived or no test reached
     (after new tests, say), which mutmut otherwise leaves with their old verdict."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     survivors = [key for module in read_verdicts() for key in module.survivors] if again else []
     for name in names:
-        patterns = BATCHES[name]
+        patterns = patterns_of(name) or ()
         targets = [k for k in survivors if any(fnmatch(k, p) for p in patterns)]
         if again and not targets:
             continue
@@ -222,7 +237,7 @@ def summary(modules: list[Module], justified: dict[str, str]) -> str:
         "Written by `scripts/mutation.py`: `make mutation` runs every batch (mutmut, per-mutant",
         "timeout from each test's measured duration), `scripts/mutation.py BATCH...` some of",
         f"them ({', '.join(BATCHES)}), `scripts/mutation.py --summary` rewrites this file from",
-        "the verdicts in mutants/. The justifications come from `tests/mutation/justified.yaml`.",
+        "the verdicts in mutants/. The justifications come from `tests/mutation/justified/`.",
         "Score = (killed + justified survivors) / (killed + survived + no tests); a mutant",
         "that no selected test reaches counts against the score. `not run`: not yet run.",
         "",
@@ -269,6 +284,24 @@ def summary(modules: list[Module], justified: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def read_justified(folder: Path) -> dict[str, str]:
+    """Every justification, each file holding only its own module's mutants."""
+    justified: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        module = f"eks_refarch.{path.stem}."
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(entries, dict):
+            raise ValueError(f"{path.relative_to(ROOT)}: expected a mapping of mutant to reason")
+        for key, reason in entries.items():
+            if not str(key).startswith(module) or not isinstance(reason, str) or not reason:
+                raise ValueError(
+                    f"{path.relative_to(ROOT)}: {key}: expected a mutant of {module[:-1]} "
+                    "with a reason"
+                )
+        justified |= entries
+    return justified
+
+
 def main() -> int:
     if sys.argv[1:2] == ["mutmut"]:
         mutmut_with_rules(sys.argv[2:])
@@ -281,12 +314,19 @@ def main() -> int:
     )
     parser.add_argument("--children", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    unknown = sorted(set(args.batches) - set(BATCHES))
+    unknown = [name for name in args.batches if patterns_of(name) is None]
     if unknown:
-        parser.error(f"no batch {', '.join(unknown)}; the batches are {', '.join(BATCHES)}")
+        parser.error(
+            f"no batch or module {', '.join(unknown)}; the batches are {', '.join(BATCHES)}, "
+            "a module is named as aws.edge or design.loader"
+        )
     if not args.summary:
         run_batches(args.batches or list(BATCHES), args.children, again=args.again)
-    justified = yaml.safe_load(JUSTIFIED.read_text(encoding="utf-8")) or {}
+    try:
+        justified = read_justified(JUSTIFIED)
+    except ValueError as error:
+        print(f"mutation: {error}", file=sys.stderr)
+        return 2
     modules = read_verdicts()
     justified |= dict.fromkeys(rewordings(modules) - set(justified), WORDING)
     RESULTS.write_text(summary(modules, justified), encoding="utf-8")
