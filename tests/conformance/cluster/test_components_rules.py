@@ -27,7 +27,7 @@ def by_resource(results: list[Result]) -> dict[str, tuple[Status, str]]:
 
 
 def kind_of(component: Component) -> kinds.Kind:
-    return kinds.DEPLOYMENTS if component.workload.kind == "Deployment" else kinds.STATEFULSETS
+    return next(k for k in kinds.WORKLOAD_KINDS if k.kind == component.workload.kind)
 
 
 def designed_workload(component: Component, **body: Any) -> Workload:

@@ -170,15 +170,16 @@ def test_each_designed_namespace_is_judged_and_others_only_for_both_labels(
     injection = design.mesh.injection
     expected = f"{injection.label}={injection.label_value}"
     first, second = INJECTION_LABELS
-    missing, both, wrong, unlabelled = injection.namespaces
-    # The labels of a namespace that is right, and of one that has both labels.
+    missing, both, wrong, unlabelled, *rest = injection.namespaces
     right = {injection.label: injection.label_value}
     two = {first: "enabled", second: "canary"}
     items = (
         namespace(both, **two),
         namespace(wrong, **{injection.label: "wrong"}),
         namespace(unlabelled),
-        namespace("right", **right),
+        *(namespace(name, **right) for name in rest),
+        # Outside the design: one label is no finding, both labels are.
+        namespace("labelled", **right),
         namespace("tools", **two),
     )
     results = evaluate(
@@ -201,6 +202,7 @@ def test_each_designed_namespace_is_judged_and_others_only_for_both_labels(
             f"Namespace {unlabelled}",
             f"expected {expected} (mesh.injection), found no such label" + AT,
         ),
+        *((PASS, f"Namespace {name}", f"labelled {expected}") for name in rest),
         (
             FAIL,
             "Namespace tools",

@@ -141,7 +141,7 @@ def test_every_container_without_a_readiness_probe_is_named(design: Design) -> N
 
 def test_each_microservice_names_every_drifted_value(design: Design) -> None:
     """One microservice per way to drift, each message read whole."""
-    right, absent, unset, drifted, plain = design.microservices
+    right, absent, unset, drifted, *rest = design.microservices
     wrong_cpu = "1"
     assert wrong_cpu not in {m.resources.cpu for m in design.microservices}
 
@@ -174,12 +174,15 @@ def test_each_microservice_names_every_drifted_value(design: Design) -> None:
             pod=pod(initContainers=[{"name": drifted.name, **designed(drifted)}]),
             replicas=drifted.replicas + 1,
         ),
-        workload(
-            kinds.DEPLOYMENTS,
-            plain.name,
-            plain.namespace,
-            pod=pod({"name": plain.name, **designed(plain)}),
-            replicas=plain.replicas,
+        *(
+            workload(
+                kinds.DEPLOYMENTS,
+                m.name,
+                m.namespace,
+                pod=pod({"name": m.name, **designed(m)}),
+                replicas=m.replicas,
+            )
+            for m in rest
         ),
     )
     services: tuple[Service, ...] = (
@@ -190,7 +193,7 @@ def test_each_microservice_names_every_drifted_value(design: Design) -> None:
             ports=[{"name": "http", "port": unset.port + 1}, {"port": unset.port}],
         ),
         service(drifted.name, drifted.namespace, ports=[{"name": "http", "port": drifted.port}]),
-        service(plain.name, plain.namespace, ports=[{"name": "http", "port": plain.port}]),
+        *(service(m.name, m.namespace, ports=[{"name": "http", "port": m.port}]) for m in rest),
     )
     facts = facts_of((Workloads, Workloads(workloads)), (Services, Services(services)))
     results = evaluate("k8s_microservices_match_design", facts, design)
@@ -225,5 +228,5 @@ def test_each_microservice_names_every_drifted_value(design: Design) -> None:
             f"no cpu request, expected {drifted.resources.cpu}; "
             f"no memory request, expected {drifted.resources.memory}" + AT,
         ),
-        (PASS, f"microservice {plain.namespace}/{plain.name}", ok(plain)),
+        *((PASS, f"microservice {m.namespace}/{m.name}", ok(m)) for m in rest),
     ]
