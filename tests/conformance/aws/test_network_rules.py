@@ -99,7 +99,9 @@ def test_cidr_fails_naming_every_block_of_every_vpc_seen_or_none(design: Design)
     ]
 
 
-def test_cidr_of_two_look_alike_vpcs_is_an_error_on_the_cidr(design: Design) -> None:
+def test_cidr_of_two_look_alike_vpcs_is_an_error_on_the_cidr_unless_one_holds_the_design(
+    design: Design,
+) -> None:
     facts = conforming()
     vpcs = facts[Vpcs]
     twins = (replace(vpcs.vpcs[0], holds=()), replace(vpcs.vpcs[0], id="vpc-twin", holds=()))
@@ -107,6 +109,11 @@ def test_cidr_of_two_look_alike_vpcs_is_an_error_on_the_cidr(design: Design) -> 
         "vpc_cidr_matches_design", {**facts, Vpcs: replace(vpcs, vpcs=twins)}, design
     )
     assert (status, resource) == (ERROR, design.network.vpc_cidr)
+    told_apart = (vpcs.vpcs[0], twins[1])
+    [(status, resource, _)] = judged(
+        "vpc_cidr_matches_design", {**facts, Vpcs: replace(vpcs, vpcs=told_apart)}, design
+    )
+    assert (status, resource) == (PASS, "vpc-1")
 
 
 # vpc_subnets_match_design and the private-subnet checks' missing subnets
@@ -545,7 +552,9 @@ def _holding_everything(facts: Facts_) -> Facts_:
         NetworkInterface(
             "eni-n1", "subnet-extra", "interface", "", "i-1", None, ("sg-x", "sg-nodes")
         ),
-        NetworkInterface("eni-n2", "subnet-extra", "interface", "", None, None, ("sg-remote",)),
+        NetworkInterface(
+            "eni-n2", "subnet-extra", "interface", "", None, None, ("sg-remote", "sg-nodes")
+        ),
         NetworkInterface("eni-other", "subnet-extra", "interface", "", "i-3", None, ("sg-x",)),
         NetworkInterface("eni-db", "subnet-extra", "interface", "RDSNetworkInterface", None, None),
         NetworkInterface("eni-cache", "subnet-extra", "interface", "ElastiCache cart", None, None),
@@ -554,7 +563,7 @@ def _holding_everything(facts: Facts_) -> Facts_:
 
 
 HELD = (
-    "nodes: node group edge, i-1 (sg-nodes), eni-n2 (sg-remote); "
+    "nodes: node group edge, i-1 (sg-nodes), eni-n2 (sg-nodes, sg-remote); "
     "data: DB subnet group orders, cache subnet group cart, eni-db (RDSNetworkInterface), "
     "eni-cache (ElastiCache cart)"
 )
