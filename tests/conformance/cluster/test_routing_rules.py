@@ -168,6 +168,25 @@ def test_a_delegate_route_to_no_delegate_fails(design: Design, target: str) -> N
     ]
 
 
+def test_a_delegate_that_delegates_again_is_not_followed(design: Design) -> None:
+    """Istio follows one level of delegation only: a second one routes nothing."""
+    gns = design.mesh.ingress_gateway.namespace
+    first = routed(design)[0]
+    go = root(design, {"name": "go", "delegate": {"name": "d1"}})
+    d1 = vs("d1", gns, http=[{"delegate": {"name": "d2"}}])
+    d2 = vs("d2", gns, http=[to(first)])
+    found = trace(design, go, d1, d2)
+    assert found == [
+        (
+            FAIL,
+            f"route {''.join(where(m))}",
+            f"VirtualService {gns}/root route 'go' -> VirtualService {gns}/d1 route (unnamed) "
+            f"delegates again, to {gns}/d2; Istio follows only one level of delegation{AT}",
+        )
+        for m in design.routed_microservices
+    ]
+
+
 @pytest.mark.parametrize("route", [{"redirect": {"uri": "/"}}, {}])
 def test_a_route_that_sends_nowhere_fails_with_its_action(
     design: Design, route: dict[str, Any]
@@ -341,6 +360,7 @@ def test_each_virtual_service_is_served_or_told_why_not(design: Design) -> None:
         on("local", gns, "g-web"),
         on("two", "web", f"{gns}/nope", f"{gns}/egress"),
         vs("lonely", "web", http=[dest("storefront")]),
+        vs("nested", "web", http=[{"delegate": {"name": "lonely"}}]),
         on("unbound", "web"),
         vs("internal", "web", hosts=["internal.web"], gateways=["mesh"]),
         gateways=gateways,
@@ -378,6 +398,12 @@ def test_each_virtual_service_is_served_or_told_why_not(design: Design) -> None:
         (
             FAIL,
             "VirtualService web/lonely",
+            "a delegate (no hosts) that no root VirtualService delegates to: nothing routes to "
+            f"it{AT}",
+        ),
+        (
+            FAIL,
+            "VirtualService web/nested",
             "a delegate (no hosts) that no root VirtualService delegates to: nothing routes to "
             f"it{AT}",
         ),
