@@ -36,8 +36,7 @@ def read(check: str, design: Design, *facts: tuple[type[Any], Any]) -> Read:
 
 def routed(design: Design) -> list[Microservice]:
     """The routed microservices, longest path first: the order a VirtualService lists them."""
-    found = [m for m in design.routed_microservices if m.route is not None]
-    return sorted(found, key=lambda m: -len(m.route.path) if m.route else 0)
+    return sorted(design.routed_microservices, key=lambda m: -len(where(m)[1]))
 
 
 def where(m: Microservice) -> tuple[str, str]:
