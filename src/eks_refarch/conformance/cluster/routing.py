@@ -140,6 +140,7 @@ def istio_virtualservices_bound_to_gateway(facts: Facts, design: Design) -> Iter
             roots = [
                 str(r.meta)
                 for r in items
+                if not r.is_delegate  # Istio follows one level of delegation only
                 for route in r.http
                 if route.delegate == (vs.meta.namespace, vs.meta.name)
             ]
@@ -438,9 +439,21 @@ def _trace(
         hops.append(_Hop(vs, route))
         if route.delegate is None:
             break
+        ref = "/".join(route.delegate)
+        if len(hops) > 1:  # Istio follows one level of delegation only
+            return failed(
+                resource,
+                vs.meta.located(
+                    msg(
+                        "{hops} delegates again, to {delegate}; Istio follows only one level "
+                        "of delegation",
+                        hops=_describe(hops),
+                        delegate=ref,
+                    )
+                ),
+            )
         delegate = _find_vs(items, route.delegate)
-        if delegate is None or not delegate.is_delegate or len(hops) > 5:
-            ref = "/".join(route.delegate)
+        if delegate is None or not delegate.is_delegate:
             return failed(
                 resource,
                 msg(
