@@ -21,6 +21,7 @@ import argparse
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -75,10 +76,28 @@ def patterns_of(name: str) -> tuple[str, ...] | None:
     return None
 
 
+def sync_data_files() -> None:
+    """Copy src/'s non-Python files (the compiled message catalogs) into mutants/src.
+
+    mutmut copies them once, when it makes mutants/, and afterwards renews only the .py
+    files it mutates: a message added later would read in English from the stale .mo and
+    fail every Japanese test, each failure a kill that proves nothing."""
+    source, target = ROOT / "src", MUTANTS / "src"
+    if not target.is_dir():
+        return  # mutmut has yet to make mutants/, and will copy everything
+    for path in source.rglob("*"):
+        if path.is_file() and path.suffix not in {".py", ".pyc"}:
+            copy = target / path.relative_to(source)
+            if not copy.is_file() or copy.read_bytes() != path.read_bytes():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, copy)
+
+
 def run_batches(names: list[str], children: int, *, again: bool) -> None:
     """Each batch's mutants; with ``again``, only those that survived or no test reached
     (after new tests, say), which mutmut otherwise leaves with their old verdict."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    sync_data_files()
     survivors = [key for module in read_verdicts() for key in module.survivors] if again else []
     for name in names:
         patterns = patterns_of(name) or ()
