@@ -432,6 +432,15 @@ def test_cache_encryption_not_designed_passes_and_missing_cache_fails(
         (FAIL, name, f"ElastiCache replication group {name} is missing")
     ]
 
+    def spare_first(d: dict[str, Any]) -> None:
+        d["data"]["caches"].insert(0, {**d["data"]["caches"][0], "name": "spare"})
+
+    # A missing cache does not end the check: the caches after it are judged too.
+    assert judged(check, conforming(), redesigned(design_data, spare_first)) == [
+        (FAIL, "spare", "ElastiCache replication group spare is missing"),
+        (PASS, arn, f"cache {name} encrypts in transit and at rest"),
+    ]
+
 
 # S3 ------------------------------------------------------------------------------------
 
