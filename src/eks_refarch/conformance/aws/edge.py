@@ -272,8 +272,9 @@ def elbv2_alb_https_listener_uses_designed_tls_policy(
 
 
 def _covers(name: str, domain: str) -> bool:
-    """Whether a certificate name (``*.example.com`` included) covers ``domain``."""
-    name, domain = name.lower().rstrip("."), domain.lower().rstrip(".")
+    """Whether a certificate name (``*.example.com`` included) covers ``domain``, a design
+    DnsName (lowercase, without a trailing dot: the model's pattern guarantees both)."""
+    name = name.lower().rstrip(".")
     if name.startswith("*."):
         head, _, rest = domain.partition(".")
         return bool(head) and rest == name[2:]
@@ -820,7 +821,7 @@ def wafv2_web_acl_associated_with_alb(facts: Facts, design: Design) -> Iterator[
         )
 
 
-def _designed_acl(facts: Facts, design: Design) -> tuple[WebAcl | None, bool]:
+def _designed_acl(facts: Facts) -> tuple[WebAcl | None, bool]:
     """The designed web ACL (by name, else the ALB's), and whether it was found by name."""
     named = facts[WebAcls].designed
     if named is not None:
@@ -893,7 +894,7 @@ def wafv2_web_acl_managed_rule_groups_present(facts: Facts, design: Design) -> I
     what the design blocks does the same.
     """
     want = design.edge.waf
-    acl, by_name = _designed_acl(facts, design)
+    acl, by_name = _designed_acl(facts)
     if acl is None:
         names = facts[WebAcls].names
         yield failed(
