@@ -145,3 +145,11 @@ def test_load_reads_architecture_yaml_of_the_working_directory(
 ) -> None:
     monkeypatch.chdir(REPO)
     assert load() == load(SHIPPED_DESIGN)
+
+
+def test_a_directory_given_as_the_design_is_named_as_such(tmp_path: Path) -> None:
+    with pytest.raises(UserInputError) as caught:
+        load(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path}: expected a design file, found a directory"
+    ]
