@@ -650,6 +650,7 @@ def test_a_design_path_resolves_to_what_it_names(design: Design) -> None:
     assert resolve(tree, "edge.alb") is tree["edge"]["alb"]
     assert resolve(tree, f"platform.{component['name']}") is component
     assert resolve(tree, f"platform.components.{component['name']}") is component
+    assert resolve(tree, f"platform.{component['name']}.workload") is component["workload"]
     assert resolve(tree, f"data.databases.{database['name']}") is database
     assert resolve(tree, f"security.kms_keys.{key['alias']}") is key
     assert resolve(tree, f"decisions.{decision['id']}") is decision
@@ -667,5 +668,6 @@ def test_a_design_path_that_names_nothing_does_not_resolve(design: Design) -> No
         f"eks.addons.{addon}",  # a list of names, not of named items
         "edge.alb.scheme.more",
         "platform.no-such-component",
+        f"platform.{tree['platform']['components'][0]['name']}.no-such-field",
     ]:
         assert resolve(tree, ref) is _MISSING, ref

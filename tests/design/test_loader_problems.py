@@ -138,6 +138,7 @@ def test_a_document_that_is_not_a_mapping_is_named(tmp_path: Path) -> None:
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:1: expected a mapping of design sections"
     ]
+    assert caught.value.problems[0].loc == ()  # the whole document, as a tuple like any loc
 
 
 def test_load_reads_architecture_yaml_of_the_working_directory(

@@ -127,8 +127,9 @@ def test_a_target_group_outside_a_design_has_no_ports(design: Design) -> None:
             exclude={"port", "health_check_port", "health_check_path"}
         )
     )
-    with pytest.raises(RuntimeError, match="only complete inside a loaded Design"):
+    with pytest.raises(RuntimeError) as caught:
         _ = loose.port
+    assert str(caught.value) == "TargetGroup is only complete inside a loaded Design"
 
 
 def test_routed_microservices_are_those_with_a_route(design: Design) -> None:
