@@ -100,13 +100,12 @@ def _unique_names(design: Design) -> Iterator[Issue]:
         (("security", "kms_keys"), [k.alias for k in design.security.kms_keys], "KMS alias"),
         (("decisions",), [d.id for d in design.decisions], "decision id"),
     ]
+    # The field that holds the name, where it is not called "name".
+    keys = {"KMS alias": "alias", "decision id": "id"}
     for loc, names, what in groups:
         for name in sorted(_duplicates(names)):
             index = [i for i, n in enumerate(names) if n == name][1]
-            yield (
-                (*loc, index, "name" if what != "decision id" else "id"),
-                f"{what} name {name!r} is used twice",
-            )
+            yield (*loc, index, keys.get(what, "name")), f"{what} name {name!r} is used twice"
     # Components, services and data stores share one namespace of names, because
     # dependencies and diagrams refer to them by name alone.
     owners: dict[str, str] = {}
