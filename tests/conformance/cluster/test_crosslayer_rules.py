@@ -114,6 +114,26 @@ def test_a_gateway_service_without_one_of_its_named_ports_fails_on_that_port(
     assert result.status is Status.FAIL
     assert result.resource == TG.arn
     said = english(result.message)
-    assert f"but the {missing} nodePort of Service {service_name(design)}" in said
+    assert f"but the {missing} nodePort of Service {service_name(design)} is none" in said
     (other,) = {HTTP_PORT_NAME, STATUS_PORT_NAME} - {missing}
     assert f"the {other} nodePort" not in said
+
+
+def test_a_port_missing_on_both_sides_is_no_match(design: Design) -> None:
+    """A target group without a port (lambda targets) against a Service without the named
+    ports: nothing matches, though both sides lack the same thing."""
+    portless = replace(TG, port=None, health_check_port="traffic-port")
+    unnamed = gateway_service(ports=[{"name": "web", "port": 80, "targetPort": 8080}])
+    (result,) = judged(design, portless, services=Services((unnamed,)))
+    assert result.status is Status.FAIL
+    service = f"Service {service_name(design)}"
+    assert english(result.message) == (
+        f"target group {TG.name} forwards to port none, but the {HTTP_PORT_NAME} nodePort of "
+        f"{service} is none; health-checks port none, but the {STATUS_PORT_NAME} nodePort of "
+        f"{service} is none (at {unnamed.meta.origin})"
+    )
+    (alone,) = judged(design, portless, services=Services(()))
+    assert english(alone.message) == (
+        f"target group {TG.name} forwards to port none, but there is no gateway Service "
+        f"{service_name(design)} whose nodePort it could be"
+    )
