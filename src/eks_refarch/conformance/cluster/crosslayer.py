@@ -18,8 +18,13 @@ from eks_refarch.conformance.facts import Facts
 from eks_refarch.conformance.model import Remediation, Result, Severity, failed, passed
 from eks_refarch.conformance.registry import check
 from eks_refarch.design import Design
-from eks_refarch.i18n import Message, joined, msg
+from eks_refarch.i18n import Message, Text, joined, msg
 from eks_refarch.manifests.names import HTTP_PORT_NAME, STATUS_PORT_NAME
+
+
+def _shown(port: int | None) -> Text:
+    """A port as the reader sees it; None (no such port, or a lambda target group) as none."""
+    return msg("none") if port is None else str(port)
 
 
 @check(
@@ -69,7 +74,7 @@ def elbv2_target_group_matches_gateway_service(facts: Facts, design: Design) -> 
                     "target group {group} forwards to port {port}, but there is no gateway "
                     "Service {service} whose nodePort it could be",
                     group=tg.name,
-                    port=tg.port,
+                    port=_shown(tg.port),
                     service=gateway,
                 ),
             )
@@ -80,25 +85,27 @@ def elbv2_target_group_matches_gateway_service(facts: Facts, design: Design) -> 
     for tg in groups.forwarded:
         health = tg.effective_health_check_port
         problems: list[Message] = []
-        if tg.port != http_port:
+        # A port missing on both sides (a lambda target group, a Service without the named
+        # port) is no match: None == None must not pass.
+        if http_port is None or tg.port != http_port:
             problems.append(
                 msg(
                     "forwards to port {port}, but the {name} nodePort of {service} is {node_port}",
-                    port=tg.port,
+                    port=_shown(tg.port),
                     name=HTTP_PORT_NAME,
                     service=str(service.meta),
-                    node_port=http_port,
+                    node_port=_shown(http_port),
                 )
             )
-        if health != status_port:
+        if status_port is None or health != status_port:
             problems.append(
                 msg(
                     "health-checks port {port}, but the {name} nodePort of {service} is "
                     "{node_port}",
-                    port=health,
+                    port=_shown(health),
                     name=STATUS_PORT_NAME,
                     service=str(service.meta),
-                    node_port=status_port,
+                    node_port=_shown(status_port),
                 )
             )
         if problems:
