@@ -37,9 +37,9 @@ from tests.conformance.aws.account import (
     WEB_ACL,
     conforming,
 )
-from tests.conformance.aws.test_rules import Facts_, change, edit, evaluate, said
+from tests.conformance.aws.test_rules import Facts_, Verdict, change, edit, evaluate, verdicts
 
-Seen = list[tuple[Status, str, str]]
+Seen = list[Verdict]
 
 
 def seen(check_id: str, facts: Facts_, design: Design) -> Seen:
@@ -49,7 +49,7 @@ def seen(check_id: str, facts: Facts_, design: Design) -> Seen:
     for result in results:
         for lang in LANGUAGES:
             render(result.message, lang)
-    return [(r.status, r.resource, said(r)) for r in results]
+    return verdicts(results)
 
 
 def _zones(design: Design) -> str:

@@ -19,7 +19,7 @@ from eks_refarch.conformance.aws.facts import (
     WafRule,
     WebAcls,
 )
-from eks_refarch.conformance.model import Result, Status
+from eks_refarch.conformance.model import Status
 from eks_refarch.design import Design
 from tests.conformance.aws.account import (
     ACL_ARN,
@@ -36,18 +36,20 @@ from tests.conformance.aws.account import (
     conforming,
     routes,
 )
-from tests.conformance.aws.test_rules import Facts_, change, edit, evaluate, said
+from tests.conformance.aws.test_rules import (
+    Facts_,
+    Verdict,
+    change,
+    edit,
+    evaluate,
+    verdicts,
+)
 
-Verdict = tuple[Status, str, str]
 CONDITIONS = ("path-pattern /shop/*", "host-header shop.example.com")
 UNKNOWN_TG = f"{ARN}:targetgroup/gone/9"
 OTHER_TG = replace(
     TARGET_GROUP, arn=f"{ARN}:targetgroup/pods/2", name="pods", target_type="ip", port=8080
 )
-
-
-def verdicts(results: list[Result]) -> list[Verdict]:
-    return [(r.status, r.resource, said(r)) for r in results]
 
 
 def rule(listener: Listener, priority: str, *actions: ListenerAction, **kw: Any) -> ListenerRule:

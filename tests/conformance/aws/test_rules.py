@@ -68,6 +68,14 @@ def said(result: Result) -> str:
     return str(result.message)
 
 
+Verdict = tuple[Status, str, str]
+
+
+def verdicts(results: list[Result]) -> list[Verdict]:
+    """Each result as a reader meets it: its status, its resource and its English text."""
+    return [(r.status, r.resource, said(r)) for r in results]
+
+
 def failing_checks(facts: Facts_, design: Design) -> set[str]:
     return {
         c for c in AWS_CHECKS if any(r.status is Status.FAIL for r in evaluate(c, facts, design))
